@@ -728,9 +728,10 @@ public final class MailboxStore implements AutoCloseable {
                 ps.setLong(1, user.id());
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
+                        long id = rs.getLong(1);
                         long p = rs.getLong(2);
-                        folderParents.put(rs.getLong(1), rs.wasNull() ? new long[0] : new long[] {p});
-                        folderNames.put(rs.getLong(1), rs.getString(3));
+                        folderParents.put(id, rs.wasNull() ? new long[0] : new long[] {p});
+                        folderNames.put(id, rs.getString(3));
                     }
                 }
             }
@@ -827,10 +828,11 @@ public final class MailboxStore implements AutoCloseable {
             ps.setLong(1, u.id());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
+                    long id = rs.getLong(1);
                     long p = rs.getLong(2);
-                    parents.put(rs.getLong(1), rs.wasNull() ? new long[0] : new long[] {p});
-                    names.put(rs.getLong(1), rs.getString(3));
-                    roles.put(rs.getLong(1), rs.getString(4));
+                    parents.put(id, rs.wasNull() ? new long[0] : new long[] {p});
+                    names.put(id, rs.getString(3));
+                    roles.put(id, rs.getString(4));
                 }
             }
         }
