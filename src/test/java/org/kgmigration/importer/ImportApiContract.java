@@ -219,6 +219,7 @@ abstract class ImportApiContract {
         assertEquals(400, r.status(), r.body());
         assertTrue(r.message().contains("SHA-256"), r.body());
         assertEquals(404, client.head(ImportApi.blobPath(wrong)).status());
+        assertEquals(0, server.store.removeIncompleteUploads(), "the refused upload left chunks behind");
         assertEquals(400, client.put(ImportApi.blobPath("NOT-A-HASH"), data).status());
     }
 
