@@ -152,8 +152,8 @@ public final class KopanoDump {
         }
         long now = System.currentTimeMillis();
         DumpRecord.Totals total = all.totals();
-        // the trailer counts every record including itself
-        write(new DumpRecord.Trailer(new LinkedHashMap<>(storeTotals), total, records.get() + 1, now));
+        // the trailer counts every record before it (Header and Data included)
+        write(new DumpRecord.Trailer(new LinkedHashMap<>(storeTotals), total, records.get(), now));
         return new Summary(per.size(), per, total, records.get(), now - started);
     }
 

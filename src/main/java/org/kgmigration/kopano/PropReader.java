@@ -181,15 +181,24 @@ final class PropReader {
                 if (rs.wasNull()) {
                     return null;
                 }
-                return base == PropType.PT_SHORT ? Integer.valueOf((short) (u & 0xFFFF))
-                        : base == PropType.PT_LONG ? Integer.valueOf((int) u) : Boolean.valueOf(u != 0);
+                if (base == PropType.PT_SHORT) {
+                    return Integer.valueOf((short) (u & 0xFFFF));
+                }
+                if (base == PropType.PT_LONG) {
+                    return Integer.valueOf((int) u);
+                }
+                return Boolean.valueOf(u != 0);
             }
             case PropType.PT_FLOAT, PropType.PT_DOUBLE, PropType.PT_APPTIME: {
                 double d = rs.getDouble(DOUBLE);
                 if (rs.wasNull()) {
                     return null;
                 }
-                return base == PropType.PT_FLOAT ? Float.valueOf((float) d) : Double.valueOf(d);
+                // (no ?: here: it would unbox both branches to double)
+                if (base == PropType.PT_FLOAT) {
+                    return Float.valueOf((float) d);
+                }
+                return Double.valueOf(d);
             }
             case PropType.PT_CURRENCY, PropType.PT_SYSTIME: {
                 long hi = rs.getLong(HI);
