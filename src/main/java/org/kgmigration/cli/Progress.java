@@ -98,7 +98,7 @@ public final class Progress implements DumpListener, AutoCloseable {
         }
     }
 
-    private synchronized void print() {
+    private void print() {
         String line = line(System.currentTimeMillis());
         if (mode == Mode.BAR) {
             String pad = line.length() < lastWidth ? " ".repeat(lastWidth - line.length()) : "";
@@ -134,7 +134,10 @@ public final class Progress implements DumpListener, AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
         closed = true;
         if (ticker != null) {
             ticker.interrupt();

@@ -66,8 +66,9 @@ public final class Tally {
                 s.put(k, v.sum());
             }
         });
+        // sorted, so that equal dumps are equal byte for byte
         return new DumpRecord.Totals(folders.sum(), messages.sum(), associated.sum(), attachments.sum(),
-                attachmentBytes.sum(), missingAttachments.sum(), Map.copyOf(s));
+                attachmentBytes.sum(), missingAttachments.sum(), java.util.Collections.unmodifiableMap(s));
     }
 
     /** Whether the totals show data problems (not just skips by choice such as soft-deleted items). */
