@@ -218,10 +218,9 @@ public final class DumpCommand implements Callable<Integer> {
 
     /** One line for whatever ended the run. */
     private static RuntimeException translate(Exception e, Path output) {
+        // Camel wraps what a route throws (CamelJob turns checked causes into a KgmException with the
+        // wrapper's text): the reason is the innermost source or output error
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof KgmException k) {
-                return k;
-            }
             if (t instanceof SourceException s) {
                 return new KgmException(s.getMessage(), s);
             }
@@ -235,6 +234,11 @@ public final class DumpCommand implements Callable<Integer> {
                 }
                 return new KgmException("writing " + where + " failed: " + msg
                         + (output == null ? "" : "; the partial file was removed"), io);
+            }
+        }
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof KgmException k) {
+                return k;
             }
         }
         return e instanceof RuntimeException r ? r : new KgmException(String.valueOf(e.getMessage()), e);
