@@ -271,4 +271,29 @@ class EdgeCasesTest {
         // the listing does not need the attachments
         assertNotNull(KopanoSource.open(missing, false).stores());
     }
+
+    @Test
+    void search_folders_are_skipped_and_orphan_and_archive_stores_are_typed() throws Exception {
+        try (RealDataset ds = RealDataset.load(RealDataset.DATABASE_LOB); Connection c = ds.db().connect()) {
+            sql(c, "INSERT INTO hierarchy (id, parent, type, flags, owner) VALUES (910, 8, 3, 2, 3)",
+                    "INSERT INTO properties (hierarchyid, tag, type, val_string) VALUES (910, 12289, 30, 'Unread mail')",
+                    "UPDATE stores SET user_id = 0 WHERE hierarchy_id = 29",
+                    "UPDATE stores SET type = 2 WHERE hierarchy_id = 3");
+            DumpTree t = Dumps.dump(Dumps.config(ds), DumpOptions.defaults(), StoreSelector.all());
+            DumpTree.StoreT gina = t.store("6305660d864e437eb5befa0f3b1e8df2");
+            DumpTree.StoreT hugo = t.store("c3350cf85ff94cd3b26ed29d032c4c04");
+            assertEquals("archive", gina.rec.type());
+            assertEquals("orphan", hugo.rec.type());
+            assertNull(hugo.rec.owner().userId());
+            assertNull(hugo.rec.owner().loginName());
+            assertEquals("hugo@example.net", hugo.rec.owner().lastOwnerName());
+            assertEquals(1L, gina.end.totals().skipped().get(Tally.SEARCH_FOLDER));
+            assertTrue(gina.folders.stream().noneMatch(f -> "Unread mail".equals(f.name())));
+            assertFalse(Tally.hasProblems(t.trailer.total()));
+            // an orphan store is still selected by the name of its last owner
+            DumpTree only = Dumps.dump(Dumps.config(ds), DumpOptions.defaults(),
+                    new StoreSelector(List.of("hugo@example.net"), List.of(), false, List.of(), List.of()));
+            assertEquals(List.of(hugo.rec.guid()), only.stores.stream().map(s -> s.rec.guid()).toList());
+        }
+    }
 }
