@@ -140,7 +140,7 @@ counter_read() {
 
 # ---- numbers ------------------------------------------------------------------------------------
 # calc EXPR [FORMAT]: floating-point arithmetic with awk (division by zero gives "-").
-calc() { awk "BEGIN { d = 0; v = $1; printf \"${2:-%.2f}\\n\", v }" 2>/dev/null || echo "-"; }
+calc() { awk "BEGIN { printf \"${2:-%.2f}\\n\", $1 }" 2>/dev/null || echo "-"; }
 ratio() { awk -v a="$1" -v b="$2" -v f="${3:-%.2f}" 'BEGIN { if (b + 0 == 0) print "-"; else printf f "\n", a / b }'; }
 mib() { awk -v b="$1" 'BEGIN { printf "%.1f\n", b / 1048576 }'; }
 today() { date '+%Y-%m-%d %H:%M %Z'; }
