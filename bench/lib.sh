@@ -92,6 +92,14 @@ measured() {
 wall_of() { awk '{ print $1 }' "$1.time"; }
 rss_of() { awk '{ print $2 }' "$1.time"; }  # KiB
 
+# Stops a process we started: SIGTERM, up to 30 s to end, then SIGKILL.
+stop_pid() {
+  local i
+  kill -TERM "$1" 2>/dev/null || return 0
+  for i in $(seq 1 60); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.5; done
+  kill -KILL "$1" 2>/dev/null || true
+}
+
 # Peak resident set size (KiB) so far of a running process: VmHWM.
 vmhwm() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
 
@@ -148,5 +156,5 @@ machine() {
   printf '%s cores, %s GiB RAM, %s, %s' "$(nproc)" \
     "$(awk '/^MemTotal:/ { printf "%.0f", $2 / 1048576 }' /proc/meminfo)" \
     "$(java -version 2>&1 | head -1 | sed 's/"//g')" \
-    "MariaDB $(db 'SELECT VERSION()' 2>/dev/null || echo '?')"
+    "$([ -n "$_bench_mysql" ] && echo "MariaDB $(db 'SELECT VERSION()' 2>/dev/null)" || echo "no database")"
 }
