@@ -180,9 +180,14 @@ echo
 echo "| ratio | value | expectation |"
 echo "|---|---|---|"
 echo "| mails, large / small | $(ratio "${R[large.messages]}" "${R[small.messages]}" %.1f) | the scale |"
-h1=$(ratio "${R[large.first_half_messages]}" "${R[large.first_half_seconds]}" %.3f)
-h2=$(ratio "$((${R[large.messages]} - ${R[large.first_half_messages]}))" "$(calc "${R[large.seconds]} - ${R[large.first_half_seconds]}" %.3f)" %.3f)
-echo "| messages/s, second half / first half of the large run | $(ratio "$h2" "$h1") ($(printf '%.0f' "$h2") / $(printf '%.0f' "$h1"))" \
+if [ "${R[large.first_half_messages]}" -lt "${R[large.messages]}" ]; then
+  h1=$(ratio "${R[large.first_half_messages]}" "${R[large.first_half_seconds]}" %.3f)
+  h2=$(ratio "$((${R[large.messages]} - ${R[large.first_half_messages]}))" "$(calc "${R[large.seconds]} - ${R[large.first_half_seconds]}" %.3f)" %.3f)
+  h="$(ratio "$h2" "$h1") ($(printf '%.0f' "$h2") / $(printf '%.0f' "$h1"))"
+else
+  h="- (the large run was one batch)"
+fi
+echo "| messages/s, second half / first half of the large run | $h" \
   "| 1 or more (JIT warm-up helps the second half): the cost of a mail does not grow as the mailbox fills |"
 echo "| messages/s, large / small | $(ratio "$(ratio "${R[large.messages]}" "${R[large.seconds]}" %.3f)" "$(ratio "${R[small.messages]}" "${R[small.seconds]}" %.3f)")" \
   "| 1 or more: the small run is mostly JIT warm-up |"

@@ -236,13 +236,15 @@ for s in small large; do
 done
 echo
 L1=large-c1 S1=small-c1 LN=large-c$conc SN=small-c$conc
+lob=""
+[ "$storage" != database ] || lob="; database storage: + 1 per attachment (its lob rows)"
 echo "| ratio | value | expectation |"
 echo "|---|---|---|"
 echo "| messages, large / small | $(ratio "${R_MSGS[$L1]}" "${R_MSGS[$S1]}" %.1f) | the scale |"
 echo "| statements per message, large / small (c1) | $(ratio "$(ratio "${R_STMT[$L1]}" "${R_MSGS[$L1]}" %.6f)" "$(ratio "${R_STMT[$S1]}" "${R_MSGS[$S1]}" %.6f)")" \
-  "| well below 1: statements grow with folders, pages of 1000 ids and batches of up to 500 mails, not per mail (1/$scale would be no growth at all) |"
+  "| well below 1: statements grow with folders, pages of 1000 ids and batches of up to 500 mails, not per mail (1/$scale would be no growth at all)$lob |"
 echo "| statements per folder, large / small (c1) | $(ratio "$(ratio "${R_STMT[$L1]}" "${R_FOLDERS[$L1]}" %.6f)" "$(ratio "${R_STMT[$S1]}" "${R_FOLDERS[$S1]}" %.6f)")" \
-  "| 1 while a folder's mails fit in one batch; then + 2 per batch of up to 500 mails and 1 per 1000 ids |"
+  "| 1 while a folder's mails fit in one batch; then + 2 per batch of up to 500 mails and 1 per 1000 ids$lob |"
 echo "| peak RSS, large / small (c1) | $(ratio "${R_RSS[$L1]}" "${R_RSS[$S1]}") | about 1, not $scale: bounded by the heap (-Xmx), not by the number of messages |"
 echo "| peak RSS, large / small (c$conc) | $(ratio "${R_RSS[$LN]}" "${R_RSS[$SN]}") | about 1 |"
 echo "| speed-up c$conc / c1 (wall c1 / wall c$conc), small | $(ratio "${R_WALL[$S1]}" "${R_WALL[$SN]}") | > 1 when the database or disk waits dominate |"
