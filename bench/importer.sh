@@ -164,7 +164,7 @@ echo "machine: $(machine)"
 echo "command: bench/importer.sh $args_given"
 echo "load average (1, 5, 15 min) before: $load_before, after: $load_after"
 echo "importer: JAVA_OPTS=-Xmx$heap, store $store; client: bench/ImportClient.java on the same machine," \
-  "batches of $batch mails, $threads blob upload thread(s), attachments $sizes for $ratio of the mails"
+  "batches of $batch mails, $threads blob upload thread(s), attachment ratio $ratio, sizes $sizes"
 echo
 echo "| run | mails | batches | blobs | blob MiB | client s | in batches s | in blobs s | messages/s | blob MiB/s (in HEAD+PUT) | total MiB/s | server CPU s | peak RSS MiB (idle) | store MiB |"
 echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"

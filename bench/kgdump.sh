@@ -209,7 +209,7 @@ echo "kgdump benchmark, $(today)"
 echo "machine: $(machine)"
 echo "command: bench/kgdump.sh $args_given"
 echo "load average (1, 5, 15 min) before: $load_before, after: $load_after"
-echo "kgdump: JAVA_OPTS=-Xmx$heap, --output to ${TMPDIR:-/tmp}, each dump run $repeat times (median wall time; peak RSS: the largest), statements counted by" \
+echo "kgdump: JAVA_OPTS=-Xmx$heap, --output to ${TMPDIR:-/tmp}, each dump run $repeat time(s) (median wall time; peak RSS: the largest), statements counted by" \
   "$([ "$COUNTER_MODE" = userstat ] && echo "USER_STATISTICS of a dedicated user" || echo "the global Questions counter (other clients included)")"
 echo
 echo "| fixture | mails/user | messages | attachments | attachment data | storage | build |"
