@@ -1,0 +1,95 @@
+package org.kgmigration.importer.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.kgmigration.cli.KgmException;
+import org.kgmigration.cli.UsageException;
+import org.kgmigration.importer.ImporterConfig;
+import org.kgmigration.importer.store.MailboxStore;
+import org.kgmigration.importer.store.StoreException;
+import org.kgmigration.importer.store.StoreLocation;
+import picocli.CommandLine.Option;
+
+/** Options every importer subcommand shares: the configuration file and the mailbox store. */
+public final class StoreOptions {
+    /** Data directory when neither the option nor the configuration names one. */
+    public static final Path DEFAULT_DATA_DIR = Path.of("/storage/importer");
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "configuration file (default: $E4A_CONFIG, else /storage/config.yaml)")
+    Path config;
+
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "data directory: the embedded mailbox store and the upload spool (config data_dir;"
+                    + " default /storage/importer)")
+    Path dataDir;
+
+    @Option(names = "--store-url", paramLabel = "JDBC_URL",
+            description = "use a MariaDB server as mailbox store, e.g. jdbc:mariadb://db:3306/e4a_import (config"
+                    + " store_url); the password comes from $E4A_STORE_PASSWORD or store_password_file")
+    String storeUrl;
+
+    @Option(names = "--store-user", paramLabel = "USER", description = "database user for --store-url (config store_user)")
+    String storeUser;
+
+    /** The configuration file in force. */
+    public Path configFile() {
+        return ImporterConfig.locate(config);
+    }
+
+    /** Reads the configuration file (a missing one is empty). */
+    public ImporterConfig loadConfig() {
+        return ImporterConfig.load(configFile());
+    }
+
+    /** The data directory in force. */
+    public Path dataDir(ImporterConfig cfg) {
+        if (dataDir != null) {
+            return dataDir;
+        }
+        return cfg.dataDir() != null ? Path.of(cfg.dataDir()) : DEFAULT_DATA_DIR;
+    }
+
+    /** Where the store is, from the options, else the configuration, else the embedded default. */
+    public StoreLocation location(ImporterConfig cfg) {
+        String url = storeUrl != null ? storeUrl : cfg.storeUrl();
+        if (url != null) {
+            String user = storeUser != null ? storeUser : cfg.storeUser();
+            String password = System.getenv("E4A_STORE_PASSWORD");
+            if (password == null && cfg.storePasswordFile() != null) {
+                try {
+                    password = Files.readString(Path.of(cfg.storePasswordFile()), StandardCharsets.UTF_8).strip();
+                } catch (IOException e) {
+                    throw new UsageException("store_password_file " + cfg.storePasswordFile() + ": cannot read: "
+                            + e.getMessage());
+                }
+            }
+            StoreLocation loc = new StoreLocation(url, user, password);
+            try {
+                loc.dialect();
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(e.getMessage());
+            }
+            return loc;
+        }
+        Path dir = dataDir(cfg);
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new KgmException("cannot create the data directory " + dir + ": " + e.getMessage());
+        }
+        return StoreLocation.embedded(dir);
+    }
+
+    /** Opens the store; one-line error when it cannot. */
+    public MailboxStore open(ImporterConfig cfg) {
+        StoreLocation loc = location(cfg);
+        try {
+            return MailboxStore.open(loc);
+        } catch (StoreException e) {
+            throw new KgmException(e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,1054 @@
+package org.kgmigration.importer.store;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.h2.jdbcx.JdbcConnectionPool;
+import org.kgmigration.api.AttachmentItem;
+import org.kgmigration.api.BlobRef;
+import org.kgmigration.api.EmbeddedMessage;
+import org.kgmigration.api.FolderResult;
+import org.kgmigration.api.MessageItem;
+import org.kgmigration.api.Property;
+import org.kgmigration.api.StoreSummary;
+import org.kgmigration.importer.BadRequestException;
+import org.kgmigration.importer.MapiType;
+import org.kgmigration.importer.PropertyCodec.Stored;
+import org.mariadb.jdbc.MariaDbPoolDataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The mailbox store: target users, folders, messages with all their properties, recipients,
+ * attachments and embedded messages, and content-addressed attachment data (SHA-256, stored once
+ * however many attachments share it, in 256 KiB chunks so that no piece of it is ever held whole
+ * in memory). Plain JDBC on H2 (embedded) or MariaDB; every write is one transaction.
+ */
+public final class MailboxStore implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(MailboxStore.class);
+    /** Size of one stored piece of attachment data. */
+    public static final int CHUNK = 256 * 1024;
+
+    /** Well-known folders every mailbox has: role, display name, container class. */
+    public static final Map<String, String[]> WELL_KNOWN;
+
+    static {
+        Map<String, String[]> m = new LinkedHashMap<>();
+        m.put("inbox", new String[] {"Inbox", "IPF.Note"});
+        m.put("sent", new String[] {"Sent Items", "IPF.Note"});
+        m.put("drafts", new String[] {"Drafts", "IPF.Note"});
+        m.put("deleted", new String[] {"Deleted Items", "IPF.Note"});
+        m.put("outbox", new String[] {"Outbox", "IPF.Note"});
+        m.put("junk", new String[] {"Junk E-mail", "IPF.Note"});
+        m.put("calendar", new String[] {"Calendar", "IPF.Appointment"});
+        m.put("contacts", new String[] {"Contacts", "IPF.Contact"});
+        m.put("tasks", new String[] {"Tasks", "IPF.Task"});
+        m.put("notes", new String[] {"Notes", "IPF.StickyNote"});
+        m.put("journal", new String[] {"Journal", "IPF.Journal"});
+        WELL_KNOWN = java.util.Collections.unmodifiableMap(m);
+    }
+
+    private final DataSource ds;
+    private final AutoCloseable pool;
+    private final StoreLocation location;
+    private final StoreLocation.Dialect dialect;
+
+    private MailboxStore(DataSource ds, AutoCloseable pool, StoreLocation location) {
+        this.ds = ds;
+        this.pool = pool;
+        this.location = location;
+        this.dialect = location.dialect();
+    }
+
+    /** Opens the store and creates its tables when missing. */
+    public static MailboxStore open(StoreLocation loc) {
+        StoreLocation.Dialect d = loc.dialect();
+        DataSource ds;
+        AutoCloseable pool;
+        try {
+            if (d == StoreLocation.Dialect.H2) {
+                JdbcConnectionPool p = JdbcConnectionPool.create(loc.url(), loc.user() == null ? "sa" : loc.user(),
+                        loc.password() == null ? "" : loc.password());
+                p.setMaxConnections(32);
+                ds = p;
+                pool = p::dispose;
+            } else {
+                MariaDbPoolDataSource p = new MariaDbPoolDataSource(loc.url());
+                if (loc.user() != null) {
+                    p.setUser(loc.user());
+                }
+                if (loc.password() != null) {
+                    p.setPassword(loc.password());
+                }
+                ds = p;
+                pool = p;
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot open the mailbox store " + loc.redacted() + ": " + e.getMessage(), e);
+        }
+        MailboxStore s = new MailboxStore(ds, pool, loc);
+        try (Connection c = s.connection()) {
+            Schema.create(c, d);
+        } catch (SQLException e) {
+            s.close();
+            throw new StoreException("cannot open the mailbox store " + loc.redacted() + ": " + e.getMessage(), e);
+        }
+        return s;
+    }
+
+    /** The store for messages: URL without password. */
+    public String describe() {
+        return location.redacted();
+    }
+
+    public StoreLocation.Dialect dialect() {
+        return dialect;
+    }
+
+    /** The server's limit on one statement (MariaDB max_allowed_packet), or -1 when unlimited. */
+    public long maxStatementBytes() {
+        if (dialect != StoreLocation.Dialect.MARIADB) {
+            return -1;
+        }
+        try (Connection c = connection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT @@max_allowed_packet")) {
+            return rs.next() ? rs.getLong(1) : -1;
+        } catch (SQLException e) {
+            throw new StoreException("reading max_allowed_packet: " + e.getMessage(), e);
+        }
+    }
+
+    private Connection connection() throws SQLException {
+        Connection c = ds.getConnection();
+        if (dialect == StoreLocation.Dialect.MARIADB) {
+            try (Statement s = c.createStatement()) {
+                // a batch of one user waits for the previous one instead of failing after 50 s
+                s.execute("SET SESSION innodb_lock_wait_timeout = 600");
+            }
+        }
+        return c;
+    }
+
+    @Override
+    public void close() {
+        try {
+            pool.close();
+        } catch (Exception e) {
+            LOG.warn("closing the mailbox store: {}", e.toString());
+        }
+    }
+
+    // ---------------------------------------------------------------- users
+
+    /** Normalises a user principal name (lower case, trimmed) and checks its form. */
+    public static String normalizeUpn(String upn) {
+        String u = upn == null ? "" : upn.trim().toLowerCase(Locale.ROOT);
+        if (!u.matches("[^\\s@/\\\\]+@[^\\s@/\\\\]+") || u.length() > 320) {
+            throw new IllegalArgumentException("'" + upn + "' is not a user principal name (user@domain)");
+        }
+        return u;
+    }
+
+    /** Adds a user with the well-known folders. */
+    public UserRow addUser(String upn, String displayName, boolean active, Long quotaBytes) {
+        String u = normalizeUpn(upn);
+        return tx(c -> {
+            long id;
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO imp_user (upn, display_name, active,"
+                    + " quota_bytes, usage_bytes, message_count, created_at) VALUES (?, ?, ?, ?, 0, 0, ?)",
+                    Statement.RETURN_GENERATED_KEYS)) {
+                ps.setString(1, u);
+                ps.setString(2, displayName);
+                ps.setBoolean(3, active);
+                setLong(ps, 4, quotaBytes);
+                ps.setTimestamp(5, now());
+                ps.executeUpdate();
+                id = generatedId(ps);
+            } catch (SQLException e) {
+                if (Schema.isDuplicate(e)) {
+                    throw new IllegalArgumentException("user " + u + " already exists");
+                }
+                throw e;
+            }
+            ensureWellKnown(c, id);
+            return findUser(c, u, false);
+        });
+    }
+
+    /** The user, or null. */
+    public UserRow user(String upn) {
+        String u = normalizeUpn(upn);
+        return tx(c -> findUser(c, u, false));
+    }
+
+    public List<UserRow> users() {
+        return tx(c -> {
+            List<UserRow> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(USER_COLUMNS + " ORDER BY upn");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(userRow(rs));
+                }
+            }
+            return out;
+        });
+    }
+
+    /** @return false when the user does not exist */
+    public boolean setActive(String upn, boolean active) {
+        return update("UPDATE imp_user SET active = ? WHERE upn = ?", normalizeUpn(upn), ps -> ps.setBoolean(1, active));
+    }
+
+    /** @return false when the user does not exist */
+    public boolean setQuota(String upn, Long quotaBytes) {
+        return update("UPDATE imp_user SET quota_bytes = ? WHERE upn = ?", normalizeUpn(upn),
+                ps -> setLong(ps, 1, quotaBytes));
+    }
+
+    /**
+     * Removes a user. A mailbox with content is only removed with {@code purge}, which deletes all of
+     * it (attachment data stays: other mailboxes may share it).
+     *
+     * @return false when the user does not exist
+     */
+    public boolean removeUser(String upn, boolean purge) {
+        String u = normalizeUpn(upn);
+        return tx(c -> {
+            UserRow r = findUser(c, u, true);
+            if (r == null) {
+                return false;
+            }
+            if (r.messageCount() > 0 && !purge) {
+                throw new IllegalStateException("mailbox " + u + " holds " + r.messageCount()
+                        + " messages; add --purge to delete them with the user");
+            }
+            long id = r.id();
+            String msgs = "SELECT id FROM imp_message WHERE user_id = ?";
+            exec(c, "DELETE FROM imp_property WHERE owner_kind = 'R' AND owner_id IN (SELECT r.id FROM imp_recipient r"
+                    + " WHERE r.message_id IN (" + msgs + "))", id);
+            exec(c, "DELETE FROM imp_property WHERE owner_kind = 'A' AND owner_id IN (SELECT a.id FROM imp_attachment a"
+                    + " WHERE a.message_id IN (" + msgs + "))", id);
+            exec(c, "DELETE FROM imp_property WHERE owner_kind = 'M' AND owner_id IN (" + msgs + ")", id);
+            exec(c, "DELETE FROM imp_property WHERE owner_kind = 'S' AND owner_id IN (SELECT id FROM imp_folder_source"
+                    + " WHERE user_id = ?)", id);
+            exec(c, "DELETE FROM imp_recipient WHERE message_id IN (" + msgs + ")", id);
+            exec(c, "DELETE FROM imp_attachment WHERE message_id IN (" + msgs + ")", id);
+            exec(c, "DELETE FROM imp_message WHERE user_id = ?", id);
+            exec(c, "DELETE FROM imp_folder_source WHERE user_id = ?", id);
+            exec(c, "DELETE FROM imp_folder WHERE user_id = ?", id);
+            exec(c, "DELETE FROM imp_store_import WHERE user_id = ?", id);
+            exec(c, "DELETE FROM imp_user WHERE id = ?", id);
+            return true;
+        });
+    }
+
+    private static final String USER_COLUMNS = "SELECT id, upn, display_name, active, quota_bytes, usage_bytes,"
+            + " message_count FROM imp_user";
+
+    private static UserRow findUser(Connection c, String upn, boolean forUpdate) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(USER_COLUMNS + " WHERE upn = ?" + (forUpdate ? " FOR UPDATE" : ""))) {
+            ps.setString(1, upn);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? userRow(rs) : null;
+            }
+        }
+    }
+
+    private static UserRow userRow(ResultSet rs) throws SQLException {
+        long q = rs.getLong(5);
+        Long quota = rs.wasNull() ? null : q;
+        return new UserRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getBoolean(4), quota, rs.getLong(6),
+                rs.getLong(7));
+    }
+
+    private static void ensureWellKnown(Connection c, long userId) throws SQLException {
+        java.util.Set<String> have = new java.util.HashSet<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT role FROM imp_folder WHERE user_id = ? AND role IS NOT NULL")) {
+            ps.setLong(1, userId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    have.add(rs.getString(1));
+                }
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO imp_folder (user_id, parent_id, role, display_name,"
+                + " container_class, created_at) VALUES (?, NULL, ?, ?, ?, ?)")) {
+            for (Map.Entry<String, String[]> e : WELL_KNOWN.entrySet()) {
+                if (!have.contains(e.getKey())) {
+                    ps.setLong(1, userId);
+                    ps.setString(2, e.getKey());
+                    ps.setString(3, e.getValue()[0]);
+                    ps.setString(4, e.getValue()[1]);
+                    ps.setTimestamp(5, now());
+                    ps.addBatch();
+                }
+            }
+            ps.executeBatch();
+        }
+    }
+
+    // ---------------------------------------------------------------- blobs
+
+    /** Size of the stored blob, or null when it is not stored. */
+    public Long blobSize(String sha256) {
+        return tx(c -> blobSize(c, sha256));
+    }
+
+    private static Long blobSize(Connection c, String sha256) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT size_bytes FROM imp_blob WHERE sha256 = ?")) {
+            ps.setString(1, sha256);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : null;
+            }
+        }
+    }
+
+    /**
+     * Stores attachment data read from {@code in} under its SHA-256, streaming it in chunks. When the
+     * data is already stored, {@code in} is not read.
+     *
+     * @return true when stored now, false when it was already there
+     * @throws BadRequestException when the data is larger than {@code maxBytes} or its SHA-256 is not
+     *                             {@code sha256}; nothing is stored then
+     */
+    public boolean putBlob(String sha256, InputStream in, long maxBytes) {
+        if (blobSize(sha256) != null) {
+            return false;
+        }
+        String upload = UUID.randomUUID().toString();
+        return tx(c -> {
+            MessageDigest md = sha256();
+            long size = 0;
+            int seq = 0;
+            byte[] buf = new byte[CHUNK];
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO imp_blob_chunk (upload_id, seq, data) VALUES (?, ?, ?)")) {
+                while (true) {
+                    int n = readFully(in, buf);
+                    if (n == 0) {
+                        break;
+                    }
+                    size += n;
+                    if (size > maxBytes) {
+                        throw new BadRequestException("blob " + sha256 + " is larger than max_blob_bytes (" + maxBytes + " bytes)");
+                    }
+                    md.update(buf, 0, n);
+                    ps.setString(1, upload);
+                    ps.setInt(2, seq++);
+                    ps.setBytes(3, n == buf.length ? buf : java.util.Arrays.copyOf(buf, n));
+                    ps.executeUpdate();
+                    if (n < buf.length) {
+                        break;
+                    }
+                }
+            }
+            String got = HexFormat.of().formatHex(md.digest());
+            if (!got.equals(sha256)) {
+                throw new BadRequestException("the uploaded data has SHA-256 " + got + ", not " + sha256
+                        + " (" + size + " bytes received): corrupted or truncated upload, nothing stored");
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO imp_blob (sha256, size_bytes, upload_id, created_at)"
+                    + " VALUES (?, ?, ?, ?)")) {
+                ps.setString(1, sha256);
+                ps.setLong(2, size);
+                ps.setString(3, upload);
+                ps.setTimestamp(4, now());
+                ps.executeUpdate();
+            } catch (SQLException e) {
+                if (Schema.isDuplicate(e)) {
+                    // a concurrent upload of the same data won; ours is rolled back
+                    throw new AlreadyStored();
+                }
+                throw e;
+            }
+            return true;
+        }, AlreadyStored.class, false);
+    }
+
+    /** Signals that a concurrent upload stored the same blob first. */
+    private static final class AlreadyStored extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        AlreadyStored() {
+            super(null, null, false, false);
+        }
+    }
+
+    private static int readFully(InputStream in, byte[] buf) throws IOException {
+        int off = 0;
+        while (off < buf.length) {
+            int n = in.read(buf, off, buf.length - off);
+            if (n < 0) {
+                break;
+            }
+            off += n;
+        }
+        return off;
+    }
+
+    /** Reads a stored blob chunk by chunk (one chunk in memory at a time). */
+    public InputStream openBlob(String sha256) {
+        String upload = tx(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT upload_id FROM imp_blob WHERE sha256 = ?")) {
+                ps.setString(1, sha256);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? rs.getString(1) : null;
+                }
+            }
+        });
+        if (upload == null) {
+            return null;
+        }
+        return new java.io.SequenceInputStream(new java.util.Enumeration<InputStream>() {
+            private int seq;
+            private byte[] next = chunk(upload, 0);
+
+            @Override
+            public boolean hasMoreElements() {
+                return next != null;
+            }
+
+            @Override
+            public InputStream nextElement() {
+                byte[] cur = next;
+                next = chunk(upload, ++seq);
+                return new java.io.ByteArrayInputStream(cur);
+            }
+        });
+    }
+
+    private byte[] chunk(String upload, int seq) {
+        return tx(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT data FROM imp_blob_chunk WHERE upload_id = ? AND seq = ?")) {
+                ps.setString(1, upload);
+                ps.setInt(2, seq);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? rs.getBytes(1) : null;
+                }
+            }
+        });
+    }
+
+    /** Number of blobs stored (each content once). */
+    public long blobCount() {
+        return tx(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM imp_blob"); ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- writes of one user
+
+    /** Work done in one transaction on one user's mailbox. */
+    @FunctionalInterface
+    public interface WriteWork<T> {
+        T run(Writer w) throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} in one transaction holding the user's row lock, so that the imports into one
+     * mailbox are serialised (quota and idempotency checks see every committed batch). Anything
+     * thrown rolls the whole transaction back. {@link Writer#user()} is null when the user does not
+     * exist.
+     */
+    public <T> T write(String upn, WriteWork<T> work) {
+        String u = normalizeUpn(upn);
+        return tx(c -> {
+            UserRow user = findUser(c, u, true);
+            Writer w = new Writer(c, user);
+            try {
+                return work.run(w);
+            } finally {
+                w.closeStatements();
+            }
+        });
+    }
+
+    /** Write access to one user's mailbox inside a transaction. */
+    public final class Writer {
+        private final Connection c;
+        private final UserRow user;
+        private final Map<String, PreparedStatement> statements = new HashMap<>();
+        private Map<Long, long[]> folderParents;
+        private Map<Long, String> folderNames;
+        private boolean wellKnownChecked;
+
+        private Writer(Connection c, UserRow user) {
+            this.c = c;
+            this.user = user;
+        }
+
+        public UserRow user() {
+            return user;
+        }
+
+        private PreparedStatement ps(String sql) throws SQLException {
+            PreparedStatement ps = statements.get(sql);
+            if (ps == null) {
+                ps = sql.startsWith("INSERT") ? c.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS) : c.prepareStatement(sql);
+                statements.put(sql, ps);
+            }
+            return ps;
+        }
+
+        void closeStatements() {
+            for (PreparedStatement ps : statements.values()) {
+                try {
+                    ps.close();
+                } catch (SQLException e) {
+                    LOG.debug("closing a statement", e);
+                }
+            }
+        }
+
+        /** The mailbox folder a source folder was created or mapped as, or null. */
+        public Long folderFor(String storeGuid, String sourceKey) throws SQLException {
+            PreparedStatement ps = ps("SELECT folder_id FROM imp_folder_source WHERE user_id = ? AND store_guid = ?"
+                    + " AND source_key = ?");
+            ps.setLong(1, user.id());
+            ps.setString(2, storeGuid);
+            ps.setString(3, sourceKey);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : null;
+            }
+        }
+
+        /** Whether the message with this identity is already in the mailbox. */
+        public boolean messageExists(String storeGuid, String sourceKey) throws SQLException {
+            PreparedStatement ps = ps("SELECT id FROM imp_message WHERE user_id = ? AND store_guid = ? AND source_key = ?");
+            ps.setLong(1, user.id());
+            ps.setString(2, storeGuid);
+            ps.setString(3, sourceKey);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+
+        /** Size of a stored blob, or null. */
+        public Long blobSize(String sha256) throws SQLException {
+            PreparedStatement ps = ps("SELECT size_bytes FROM imp_blob WHERE sha256 = ?");
+            ps.setString(1, sha256);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : null;
+            }
+        }
+
+        /** Writes a top-level message into {@code folderId}. */
+        public long insertMessage(String storeGuid, CheckedMessage m, long folderId) throws SQLException {
+            List<Object[]> props = new ArrayList<>();
+            long id = insert(storeGuid, m, folderId, null, props);
+            PreparedStatement ps = ps("INSERT INTO imp_property (owner_kind, owner_id, seq, tag, ptype, name_guid,"
+                    + " name_lid, name_str, val) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            for (Object[] p : props) {
+                String kind = (String) p[0];
+                long owner = (Long) p[1];
+                @SuppressWarnings("unchecked")
+                List<Stored> list = (List<Stored>) p[2];
+                int seq = 0;
+                for (Stored s : list) {
+                    ps.setString(1, kind);
+                    ps.setLong(2, owner);
+                    ps.setInt(3, seq++);
+                    ps.setLong(4, s.tag());
+                    ps.setInt(5, s.type().code());
+                    ps.setString(6, s.nameGuid());
+                    setLong(ps, 7, s.nameLid());
+                    ps.setString(8, s.nameStr());
+                    ps.setString(9, s.valueJson());
+                    ps.addBatch();
+                }
+            }
+            ps.executeBatch();
+            return id;
+        }
+
+        private long insert(String storeGuid, CheckedMessage m, Long folderId, Long parentAttach, List<Object[]> props)
+                throws SQLException {
+            PreparedStatement ps = ps("INSERT INTO imp_message (user_id, folder_id, store_guid, source_key,"
+                    + " parent_attach_id, message_class, associated, size_bytes, attach_count, created_at)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            ps.setLong(1, user.id());
+            setLong(ps, 2, folderId);
+            ps.setString(3, parentAttach == null ? storeGuid : null);
+            ps.setString(4, m.sourceKey());
+            setLong(ps, 5, parentAttach);
+            ps.setString(6, m.messageClass());
+            ps.setBoolean(7, m.associated());
+            ps.setLong(8, m.size());
+            ps.setInt(9, m.attachmentCount());
+            ps.setTimestamp(10, now());
+            ps.executeUpdate();
+            long id = generatedId(ps);
+            props.add(new Object[] {"M", id, m.properties()});
+            int seq = 0;
+            for (List<Stored> r : m.recipients()) {
+                PreparedStatement rp = ps("INSERT INTO imp_recipient (message_id, seq) VALUES (?, ?)");
+                rp.setLong(1, id);
+                rp.setInt(2, seq++);
+                rp.executeUpdate();
+                props.add(new Object[] {"R", generatedId(rp), r});
+            }
+            seq = 0;
+            for (CheckedMessage.CheckedAttachment a : m.attachments()) {
+                PreparedStatement ap = ps("INSERT INTO imp_attachment (message_id, seq, blob_sha256, blob_size, missing)"
+                        + " VALUES (?, ?, ?, ?, ?)");
+                ap.setLong(1, id);
+                ap.setInt(2, seq++);
+                ap.setString(3, a.blobSha256());
+                if (a.blobSha256() == null) {
+                    ap.setNull(4, Types.BIGINT);
+                } else {
+                    ap.setLong(4, a.blobSize());
+                }
+                ap.setBoolean(5, a.missing());
+                ap.executeUpdate();
+                long aid = generatedId(ap);
+                props.add(new Object[] {"A", aid, a.properties()});
+                if (a.embedded() != null) {
+                    insert(null, a.embedded(), null, aid, props);
+                }
+            }
+            return id;
+        }
+
+        /** Adds to the user's usage counters. */
+        public void addUsage(long bytes, long messages) throws SQLException {
+            PreparedStatement ps = ps("UPDATE imp_user SET usage_bytes = usage_bytes + ?, message_count = message_count + ?,"
+                    + " last_import_at = ? WHERE id = ?");
+            ps.setLong(1, bytes);
+            ps.setLong(2, messages);
+            ps.setTimestamp(3, now());
+            ps.setLong(4, user.id());
+            ps.executeUpdate();
+        }
+
+        /**
+         * Creates or maps one source folder.
+         *
+         * @param parentKey null for a folder at the top of the mailbox
+         * @throws BadRequestException when the parent is not known
+         */
+        public FolderResult putFolder(String storeGuid, String sourceKey, String parentKey, String role,
+                String displayName, String containerClass, List<Stored> properties) throws SQLException {
+            Long existing = folderFor(storeGuid, sourceKey);
+            if (existing != null) {
+                return new FolderResult(sourceKey, org.kgmigration.api.ImportApi.PRESENT, existing, path(existing));
+            }
+            long folderId;
+            String status;
+            if (role != null) {
+                if (!wellKnownChecked) {
+                    ensureWellKnown(c, user.id());
+                    wellKnownChecked = true;
+                }
+                PreparedStatement ps = ps("SELECT id FROM imp_folder WHERE user_id = ? AND role = ?");
+                ps.setLong(1, user.id());
+                ps.setString(2, role);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    folderId = rs.getLong(1);
+                }
+                status = org.kgmigration.api.ImportApi.MAPPED;
+            } else {
+                Long parent = null;
+                if (parentKey != null) {
+                    parent = folderFor(storeGuid, parentKey);
+                    if (parent == null) {
+                        throw new BadRequestException("folder " + sourceKey + ": parent " + parentKey
+                                + " is not known; send parents before their children");
+                    }
+                }
+                PreparedStatement ps = ps("INSERT INTO imp_folder (user_id, parent_id, role, display_name, container_class,"
+                        + " created_at) VALUES (?, ?, NULL, ?, ?, ?)");
+                ps.setLong(1, user.id());
+                setLong(ps, 2, parent);
+                ps.setString(3, displayName);
+                ps.setString(4, containerClass);
+                ps.setTimestamp(5, now());
+                ps.executeUpdate();
+                folderId = generatedId(ps);
+                if (folderParents != null) {
+                    folderParents.put(folderId, parent == null ? new long[0] : new long[] {parent});
+                    folderNames.put(folderId, displayName);
+                }
+                status = org.kgmigration.api.ImportApi.CREATED;
+            }
+            PreparedStatement ps = ps("INSERT INTO imp_folder_source (user_id, store_guid, source_key, folder_id, created_at)"
+                    + " VALUES (?, ?, ?, ?, ?)");
+            ps.setLong(1, user.id());
+            ps.setString(2, storeGuid);
+            ps.setString(3, sourceKey);
+            ps.setLong(4, folderId);
+            ps.setTimestamp(5, now());
+            ps.executeUpdate();
+            long sourceId = generatedId(ps);
+            PreparedStatement pp = ps("INSERT INTO imp_property (owner_kind, owner_id, seq, tag, ptype, name_guid,"
+                    + " name_lid, name_str, val) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            int seq = 0;
+            for (Stored s : properties) {
+                pp.setString(1, "S");
+                pp.setLong(2, sourceId);
+                pp.setInt(3, seq++);
+                pp.setLong(4, s.tag());
+                pp.setInt(5, s.type().code());
+                pp.setString(6, s.nameGuid());
+                setLong(pp, 7, s.nameLid());
+                pp.setString(8, s.nameStr());
+                pp.setString(9, s.valueJson());
+                pp.addBatch();
+            }
+            pp.executeBatch();
+            return new FolderResult(sourceKey, status, folderId, path(folderId));
+        }
+
+        private String path(long folderId) throws SQLException {
+            if (folderParents == null) {
+                folderParents = new HashMap<>();
+                folderNames = new HashMap<>();
+                PreparedStatement ps = ps("SELECT id, parent_id, display_name FROM imp_folder WHERE user_id = ?");
+                ps.setLong(1, user.id());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        long p = rs.getLong(2);
+                        folderParents.put(rs.getLong(1), rs.wasNull() ? new long[0] : new long[] {p});
+                        folderNames.put(rs.getLong(1), rs.getString(3));
+                    }
+                }
+            }
+            return folderPath(folderId, folderParents, folderNames);
+        }
+
+        /** Records that the client finished importing a source store. */
+        public void markComplete(String storeGuid) throws SQLException {
+            PreparedStatement del = ps("DELETE FROM imp_store_import WHERE user_id = ? AND store_guid = ?");
+            del.setLong(1, user.id());
+            del.setString(2, storeGuid);
+            del.executeUpdate();
+            PreparedStatement ins = ps("INSERT INTO imp_store_import (user_id, store_guid, completed_at) VALUES (?, ?, ?)");
+            ins.setLong(1, user.id());
+            ins.setString(2, storeGuid);
+            ins.setTimestamp(3, now());
+            ins.executeUpdate();
+        }
+    }
+
+    private static String folderPath(long id, Map<Long, long[]> parents, Map<Long, String> names) {
+        StringBuilder sb = new StringBuilder();
+        Long cur = id;
+        int guard = 0;
+        while (cur != null && guard++ < 1000) {
+            sb.insert(0, "/" + names.getOrDefault(cur, "?"));
+            long[] p = parents.get(cur);
+            cur = p == null || p.length == 0 ? null : p[0];
+        }
+        return sb.toString();
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    /** Counts of one source store in a mailbox, for the client's report. */
+    public StoreSummary summary(UserRow user, String storeGuid) {
+        return tx(c -> {
+            long folders;
+            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM imp_folder_source WHERE user_id = ?"
+                    + " AND store_guid = ?")) {
+                ps.setLong(1, user.id());
+                ps.setString(2, storeGuid);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    folders = rs.getLong(1);
+                }
+            }
+            long messages;
+            long attachments;
+            long bytes;
+            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*), COALESCE(SUM(attach_count), 0),"
+                    + " COALESCE(SUM(size_bytes), 0) FROM imp_message WHERE user_id = ? AND store_guid = ?")) {
+                ps.setLong(1, user.id());
+                ps.setString(2, storeGuid);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    messages = rs.getLong(1);
+                    attachments = rs.getLong(2);
+                    bytes = rs.getLong(3);
+                }
+            }
+            String completed = null;
+            try (PreparedStatement ps = c.prepareStatement("SELECT completed_at FROM imp_store_import WHERE user_id = ?"
+                    + " AND store_guid = ?")) {
+                ps.setLong(1, user.id());
+                ps.setString(2, storeGuid);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        completed = rs.getTimestamp(1).toInstant().toString();
+                    }
+                }
+            }
+            UserRow fresh = findUser(c, user.upn(), false);
+            return new StoreSummary(user.upn(), storeGuid, folders, messages, attachments, bytes, fresh.messageCount(),
+                    fresh.usageBytes(), completed);
+        });
+    }
+
+    /** Counts per mailbox and folder; all users when {@code upn} is null. */
+    public List<MailboxStats> stats(String upn) {
+        List<UserRow> users = upn == null ? users() : java.util.Optional.ofNullable(user(upn)).map(List::of).orElse(List.of());
+        List<MailboxStats> out = new ArrayList<>();
+        for (UserRow u : users) {
+            out.add(tx(c -> mailboxStats(c, u)));
+        }
+        return out;
+    }
+
+    private static MailboxStats mailboxStats(Connection c, UserRow u) throws SQLException {
+        Map<Long, long[]> parents = new HashMap<>();
+        Map<Long, String> names = new HashMap<>();
+        Map<Long, String> roles = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, parent_id, display_name, role FROM imp_folder WHERE user_id = ?")) {
+            ps.setLong(1, u.id());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    long p = rs.getLong(2);
+                    parents.put(rs.getLong(1), rs.wasNull() ? new long[0] : new long[] {p});
+                    names.put(rs.getLong(1), rs.getString(3));
+                    roles.put(rs.getLong(1), rs.getString(4));
+                }
+            }
+        }
+        Map<Long, long[]> counts = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT folder_id, COUNT(*), COALESCE(SUM(attach_count), 0),"
+                + " COALESCE(SUM(size_bytes), 0) FROM imp_message WHERE user_id = ? AND parent_attach_id IS NULL"
+                + " GROUP BY folder_id")) {
+            ps.setLong(1, u.id());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    counts.put(rs.getLong(1), new long[] {rs.getLong(2), rs.getLong(3), rs.getLong(4)});
+                }
+            }
+        }
+        List<FolderStats> folders = new ArrayList<>();
+        long m = 0;
+        long a = 0;
+        long b = 0;
+        for (Long id : names.keySet()) {
+            long[] n = counts.getOrDefault(id, new long[3]);
+            folders.add(new FolderStats(folderPath(id, parents, names), roles.get(id), n[0], n[1], n[2]));
+            m += n[0];
+            a += n[1];
+            b += n[2];
+        }
+        folders.sort(java.util.Comparator.comparing(FolderStats::path));
+        return new MailboxStats(u.upn(), u.displayName(), u.active(), u.quotaBytes(), m, a, b, folders);
+    }
+
+    /** Reads a stored message back in wire form (for checks and exports), or null. */
+    public MessageItem readMessage(String upn, String storeGuid, String sourceKey) {
+        String u = normalizeUpn(upn);
+        return tx(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT m.id, m.message_class, m.associated, s.source_key"
+                    + " FROM imp_message m JOIN imp_user u ON u.id = m.user_id"
+                    + " LEFT JOIN imp_folder_source s ON s.folder_id = m.folder_id AND s.user_id = m.user_id AND s.store_guid = m.store_guid"
+                    + " WHERE u.upn = ? AND m.store_guid = ? AND m.source_key = ?")) {
+                ps.setString(1, u);
+                ps.setString(2, storeGuid);
+                ps.setString(3, sourceKey);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return null;
+                    }
+                    EmbeddedMessage body = readBody(c, rs.getLong(1), rs.getString(2));
+                    return new MessageItem(sourceKey, rs.getString(4), rs.getString(2), rs.getBoolean(3),
+                            body.properties(), body.recipients(), body.attachments());
+                }
+            }
+        });
+    }
+
+    /** Number of top-level messages of a store in a mailbox. */
+    public long messageCount(String upn, String storeGuid) {
+        String u = normalizeUpn(upn);
+        return tx(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM imp_message m JOIN imp_user u ON u.id = m.user_id"
+                    + " WHERE u.upn = ? AND m.store_guid = ?")) {
+                ps.setString(1, u);
+                ps.setString(2, storeGuid);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        });
+    }
+
+    private EmbeddedMessage readBody(Connection c, long messageId, String messageClass) throws SQLException {
+        List<Property> props = readProps(c, "M", messageId);
+        List<List<Property>> recips = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM imp_recipient WHERE message_id = ? ORDER BY seq")) {
+            ps.setLong(1, messageId);
+            List<Long> ids = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getLong(1));
+                }
+            }
+            for (long id : ids) {
+                recips.add(readProps(c, "R", id));
+            }
+        }
+        List<AttachmentItem> atts = new ArrayList<>();
+        List<Object[]> rows = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, blob_sha256, blob_size, missing FROM imp_attachment"
+                + " WHERE message_id = ? ORDER BY seq")) {
+            ps.setLong(1, messageId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(new Object[] {rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getBoolean(4)});
+                }
+            }
+        }
+        for (Object[] r : rows) {
+            long aid = (Long) r[0];
+            BlobRef blob = r[1] == null ? null : new BlobRef((String) r[1], (Long) r[2]);
+            EmbeddedMessage emb = null;
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, message_class FROM imp_message WHERE parent_attach_id = ?")) {
+                ps.setLong(1, aid);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        long eid = rs.getLong(1);
+                        String ec = rs.getString(2);
+                        rs.close();
+                        emb = readBody(c, eid, ec);
+                    }
+                }
+            }
+            atts.add(new AttachmentItem(readProps(c, "A", aid), blob, (Boolean) r[3], emb));
+        }
+        return new EmbeddedMessage(messageClass, props, recips, atts);
+    }
+
+    private static List<Property> readProps(Connection c, String kind, long owner) throws SQLException {
+        List<Property> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT tag, ptype, name_guid, name_lid, name_str, val FROM imp_property"
+                + " WHERE owner_kind = ? AND owner_id = ? ORDER BY seq")) {
+            ps.setString(1, kind);
+            ps.setLong(2, owner);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    long lid = rs.getLong(4);
+                    Long l = rs.wasNull() ? null : lid;
+                    Stored s = new Stored(rs.getLong(1), MapiType.byCode(rs.getInt(2)), rs.getString(3), l, rs.getString(5),
+                            rs.getString(6));
+                    out.add(s.toWire());
+                }
+            }
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- plumbing
+
+    @FunctionalInterface
+    private interface TxWork<T> {
+        T run(Connection c) throws SQLException, IOException;
+    }
+
+    @FunctionalInterface
+    private interface PsSetter {
+        void set(PreparedStatement ps) throws SQLException;
+    }
+
+    private boolean update(String sql, String upn, PsSetter setter) {
+        return tx(c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                setter.set(ps);
+                ps.setString(2, upn);
+                return ps.executeUpdate() > 0;
+            }
+        });
+    }
+
+    private <T> T tx(TxWork<T> work) {
+        return tx(work, null, null);
+    }
+
+    /** One transaction; on {@code quietType} it rolls back and returns {@code quietValue}. */
+    private <T> T tx(TxWork<T> work, Class<? extends RuntimeException> quietType, T quietValue) {
+        try (Connection c = connection()) {
+            c.setAutoCommit(false);
+            try {
+                T r = work.run(c);
+                c.commit();
+                return r;
+            } catch (RuntimeException | Error | SQLException | IOException e) {
+                try {
+                    c.rollback();
+                } catch (SQLException re) {
+                    e.addSuppressed(re);
+                }
+                if (quietType != null && quietType.isInstance(e)) {
+                    return quietValue;
+                }
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StoreException("mailbox store " + location.redacted() + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new StoreException("reading the request: " + e.getMessage(), e);
+        }
+    }
+
+    private static void exec(Connection c, String sql, long id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, id);
+            ps.executeUpdate();
+        }
+    }
+
+    private static long generatedId(PreparedStatement ps) throws SQLException {
+        try (ResultSet rs = ps.getGeneratedKeys()) {
+            if (!rs.next()) {
+                throw new SQLException("no generated key");
+            }
+            return rs.getLong(1);
+        }
+    }
+
+    private static void setLong(PreparedStatement ps, int i, Long v) throws SQLException {
+        if (v == null) {
+            ps.setNull(i, Types.BIGINT);
+        } else {
+            ps.setLong(i, v);
+        }
+    }
+
+    private static Timestamp now() {
+        return Timestamp.from(Instant.now());
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package org.kgmigration.importer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kgmigration.api.ImportApi;
+import org.kgmigration.importer.store.StoreLocation;
+
+/** The IP whitelist over real HTTPS on loopback: single addresses, CIDR, IPv6, reload, feature off. */
+class WhitelistServerTest {
+    @TempDir
+    static Path tmp;
+    static TestPki pki;
+
+    @BeforeAll
+    static void pki() {
+        pki = TestPki.create(tmp.resolve("pki"));
+    }
+
+    private static TestServer start(String name, String host, String config) {
+        Path dir = tmp.resolve(name);
+        return TestServer.start(dir, pki, StoreLocation.embedded(dir), host, config);
+    }
+
+    @Test
+    void a_listed_address_gets_the_capabilities() {
+        try (TestServer s = start("single", "127.0.0.1", TestServer.config(null, "198.51.100.5", "127.0.0.1"))) {
+            ApiClient.Response r = s.client().get(ImportApi.BASE_PATH + "/capabilities");
+            assertEquals(200, r.status(), r.body());
+            assertEquals(ImportApi.VERSION, r.json().get("apiVersion").asText());
+            assertTrue(r.json().get("messageClasses").toString().contains("IPM.Note"), r.body());
+            assertTrue(r.json().get("limits").get("maxBatchItems").asInt() > 0, r.body());
+            assertTrue(r.headers().firstValue("Content-Type").orElse("").contains("application/json"));
+        }
+    }
+
+    @Test
+    void an_unlisted_address_gets_403_and_a_log_line_naming_it() {
+        try (LogCapture log = new LogCapture();
+             TestServer s = start("deny", "127.0.0.1", TestServer.config(null, "198.51.100.5", "203.0.113.19"))) {
+            ApiClient.Response r = s.client().get(ImportApi.BASE_PATH + "/capabilities");
+            assertEquals(403, r.status(), r.body());
+            assertTrue(r.message().contains("127.0.0.1"), r.body());
+            assertTrue(log.has("refused", "127.0.0.1", "ip_white_lists"), log.lines().toString());
+            // every route is guarded, not only capabilities
+            assertEquals(403, s.client().get(ImportApi.userPath("a@example.org")).status());
+            assertEquals(403, s.client().put(ImportApi.blobPath("0".repeat(64)), new byte[] {1}).status());
+            assertEquals(0, s.store.blobCount());
+        }
+    }
+
+    @Test
+    void a_cidr_range_covers_the_address() {
+        try (TestServer s = start("cidr", "127.0.0.1", TestServer.config(null, "10.1.0.0/16", "127.0.0.0/8"))) {
+            assertEquals(200, s.client().get(ImportApi.BASE_PATH + "/capabilities").status());
+        }
+        try (TestServer s = start("cidr-miss", "127.0.0.1", TestServer.config(null, "127.1.0.0/16"))) {
+            assertEquals(403, s.client().get(ImportApi.BASE_PATH + "/capabilities").status());
+        }
+    }
+
+    @Test
+    void ipv6_loopback_is_matched_as_ipv6() {
+        try (TestServer s = start("v6", "::1", TestServer.config(null, "::1"))) {
+            assertEquals(200, s.client().get(ImportApi.BASE_PATH + "/capabilities").status());
+        }
+        try (LogCapture log = new LogCapture();
+             TestServer s = start("v6-deny", "::1", TestServer.config(null, "127.0.0.1", "fe80::/10"))) {
+            ApiClient.Response r = s.client().get(ImportApi.BASE_PATH + "/capabilities");
+            assertEquals(403, r.status());
+            assertTrue(log.has("refused", "::1"), log.lines().toString());
+        }
+        try (TestServer s = start("v6-cidr", "::1", TestServer.config(null, "0:0:0:0:0:0:0:0/64"))) {
+            assertEquals(200, s.client().get(ImportApi.BASE_PATH + "/capabilities").status());
+        }
+    }
+
+    @Test
+    void editing_the_file_takes_effect_without_a_restart() {
+        try (LogCapture log = new LogCapture();
+             TestServer s = start("reload", "127.0.0.1", TestServer.config(null, "198.51.100.5"))) {
+            ApiClient c = s.client();
+            assertEquals(403, c.get(ImportApi.BASE_PATH + "/capabilities").status());
+            s.writeConfig(TestServer.config(null, "198.51.100.5", "127.0.0.1"));
+            assertEquals(200, c.get(ImportApi.BASE_PATH + "/capabilities").status());
+            s.writeConfig(TestServer.config(null, "198.51.100.5"));
+            assertEquals(403, c.get(ImportApi.BASE_PATH + "/capabilities").status());
+            // a broken file turns the API off rather than keeping the old trust
+            s.writeConfig(TestServer.config(null, "127.0.0.1"));
+            assertEquals(200, c.get(ImportApi.BASE_PATH + "/capabilities").status());
+            s.writeConfig(TestServer.config(null, "127.0.0.1", "not-an-address"));
+            assertEquals(403, c.get(ImportApi.BASE_PATH + "/capabilities").status());
+            assertTrue(log.has("not-an-address", "invalid"), log.lines().toString());
+        }
+    }
+
+    @Test
+    void an_empty_list_turns_the_api_off() {
+        try (TestServer s = start("empty", "127.0.0.1", TestServer.config(null))) {
+            ApiClient.Response r = s.client().get(ImportApi.BASE_PATH + "/capabilities");
+            assertEquals(403, r.status());
+            assertTrue(r.message().contains("disabled"), r.body());
+        }
+    }
+
+    @Test
+    void a_missing_file_turns_the_api_off_until_it_appears() throws Exception {
+        try (TestServer s = start("missing", "127.0.0.1", null)) {
+            assertFalse(Files.exists(s.config));
+            assertEquals(403, s.client().get(ImportApi.BASE_PATH + "/capabilities").status());
+            s.writeConfig(TestServer.config(null, "127.0.0.1"));
+            assertEquals(200, s.client().get(ImportApi.BASE_PATH + "/capabilities").status());
+        }
+    }
+}
