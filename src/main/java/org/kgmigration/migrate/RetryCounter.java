@@ -34,6 +34,29 @@ public final class RetryCounter implements Processor {
                 max == null ? "?" : max + 1, cause == null ? "?" : oneLine(cause));
     }
 
+    /**
+     * Whether a failed request is worth retrying: connection refused or reset, timeouts, a handshake
+     * cut short. Not: certificate or host-name verification failures, unknown hosts.
+     */
+    public boolean isTransient(Exchange exchange) {
+        Throwable t = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        if (t == null) {
+            t = exchange.getException();
+        }
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof javax.net.ssl.SSLPeerUnverifiedException || c instanceof java.net.UnknownHostException
+                    || c instanceof java.security.cert.CertificateException
+                    || c instanceof java.security.GeneralSecurityException) {
+                return false;
+            }
+            String m = c.getMessage();
+            if (m != null && (m.contains("PKIX") || m.contains("subject alternative names") || m.contains("certificate"))) {
+                return false;
+            }
+        }
+        return t != null;
+    }
+
     private static String oneLine(Throwable t) {
         String m = t.getMessage();
         return (t.getClass().getSimpleName() + (m == null ? "" : ": " + m)).replaceAll("\\s+", " ");
