@@ -119,6 +119,9 @@ public final class DumpReader implements RecordSource, Closeable {
             throw new DumpFormatException("truncated at byte 0: the input is empty, not a dump stream", 0);
         }
         pb.unread(magic);
+        if (magic.length == 1 && (magic[0] & 0xFF) == 0x1F) {
+            throw new DumpFormatException("truncated at byte 0: the compressed stream ends after its first byte", 0);
+        }
         if (magic.length == 2 && (magic[0] & 0xFF) == 0x1F && (magic[1] & 0xFF) == 0x8B) {
             compressedCount = new CountingInputStream(pb);
             gunzip = new Gunzip(compressedCount);
@@ -130,9 +133,9 @@ public final class DumpReader implements RecordSource, Closeable {
         byte[] got = data.readNBytes(prefix.length);
         for (int i = 0; i < got.length; i++) {
             if (got[i] != prefix[i]) {
-                throw new DumpFormatException("not a kgdump stream: it starts with " + hex(got, Math.min(got.length, 8))
+                throw new DumpFormatException("not a kgdump stream: the input starts with " + hex(got, 8)
                         + (gunzip != null ? " after decompression" : "") + ", not with the kgdump signature "
-                        + hex(prefix, 8) + " (byte " + i + " differs)", i);
+                        + hex(prefix, 8) + " (mismatch at byte " + i + ")", i);
             }
         }
         if (got.length < prefix.length) {

@@ -8,6 +8,7 @@ import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -45,15 +46,20 @@ public final class DumpWriter implements RecordSink, Closeable {
     /**
      * @param out      where the stream goes; closed by {@link #close()}
      * @param compress gzip the whole stream (docs/dump-format.md, "Compression")
+     * @throws UncheckedIOException writing the gzip header failed
      */
-    public DumpWriter(OutputStream out, boolean compress) throws IOException {
+    public DumpWriter(OutputStream out, boolean compress) {
         this.counted = new CountingOutputStream(out);
         if (compress) {
-            this.out = new GZIPOutputStream(new BufferedOutputStream(counted, 1 << 16), 1 << 16) {
-                {
-                    def.setLevel(Deflater.BEST_SPEED);
-                }
-            };
+            try {
+                this.out = new GZIPOutputStream(new BufferedOutputStream(counted, 1 << 16), 1 << 16) {
+                    {
+                        def.setLevel(Deflater.BEST_SPEED);
+                    }
+                };
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         } else {
             this.out = new BufferedOutputStream(counted, 1 << 16);
         }

@@ -49,7 +49,7 @@ final class PayloadCodec {
     static void encode(DumpRecord r, ByteArrayOutputStream buf) throws IOException {
         buf.reset();
         Map<String, Object> tree = tree(r);
-        try (CBORGenerator g = (CBORGenerator) FACTORY.createGenerator(buf)) {
+        try (CBORGenerator g = FACTORY.createGenerator(buf)) {
             new Enc(g).write(tree);
         }
     }

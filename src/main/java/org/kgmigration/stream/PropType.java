@@ -9,7 +9,8 @@ package org.kgmigration.stream;
  * PT_DOUBLE, PT_APPTIME → {@link Double}; PT_CURRENCY, PT_I8 → {@link Long}; PT_BOOLEAN →
  * {@link Boolean}; PT_STRING8, PT_UNICODE → {@link String}; PT_SYSTIME → {@link Long} (FILETIME:
  * 100 ns ticks since 1601-01-01 UTC); PT_CLSID → byte[16] (Windows byte order); PT_BINARY → byte[];
- * PT_MV_x → {@link java.util.List} of the x value.
+ * PT_MV_x → {@link java.util.List} of the x value; PT_ERROR → {@link Integer} (the SCODE); any other
+ * type (PT_OBJECT, PT_NULL, unknown) → byte[] (opaque). {@link DumpWriter} refuses other Java types.
  */
 public final class PropType {
     public static final int PT_SHORT = 0x0002;

@@ -251,4 +251,24 @@ public final class DumpBuilder {
                 .endStore(Map.of("soft-deleted message", 2L))
                 .finish();
     }
+
+    /**
+     * A tiny dump (about 1.5 KB) for exhaustive corruption tests: one store, a root and an Inbox
+     * with two messages, one with a 300-byte attachment, one with an embedded message holding a
+     * 40-byte attachment, and one associated message.
+     */
+    public static void small(DumpWriter writer) {
+        new DumpBuilder(writer).start()
+                .store(STORE_A, "private", "anna")
+                .folder("r", null, "root", "")
+                .endFolder()
+                .folder("i", "r", "inbox", "Inbox")
+                .message("m1", false, "one").attachment("a.txt", bytes(300, 5)).endMessage()
+                .message("m2", false, "two").embedded("inner").attachment("b.txt", bytes(40, 6)).endEmbedded()
+                .endMessage()
+                .message("f1", true, "fai").endMessage()
+                .endFolder()
+                .endStore(Map.of("search folder", 1L))
+                .finish();
+    }
 }

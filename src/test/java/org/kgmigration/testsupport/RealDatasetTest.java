@@ -22,7 +22,7 @@ class RealDatasetTest {
              Statement s = c.createStatement()) {
             JsonNode rows = ds.manifest().path("db").path("table_rows");
             assertEquals(25, rows.size());
-            for (Iterator<Map.Entry<String, JsonNode>> it = rows.fields(); it.hasNext();) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = rows.properties().iterator(); it.hasNext();) {
                 Map.Entry<String, JsonNode> e = it.next();
                 try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM `" + e.getKey() + "`")) {
                     rs.next();
