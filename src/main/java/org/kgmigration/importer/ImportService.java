@@ -5,7 +5,9 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -172,6 +174,7 @@ public final class ImportService {
         String store = MessageChecker.storeGuid(storeGuid);
         LiveConfig.Snapshot s = config.current();
         ObjectMapper m = ApiJson.mapper((int) Math.min(Integer.MAX_VALUE, s.limits().maxBatchBytes()));
+        ObjectReader itemReader = m.readerFor(MessageItem.class).without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         long started = System.nanoTime();
         MessageBatchResult r = this.store.write(user, w -> {
             checkImportable(w.user(), user);
@@ -200,7 +203,7 @@ public final class ImportService {
                         expect(it, JsonToken.START_OBJECT, where + " must be an object");
                         MessageItem item;
                         try {
-                            item = m.readValue(p, MessageItem.class);
+                            item = itemReader.readValue(p);
                         } catch (JsonProcessingException e) {
                             throw badJson(e, where);
                         }

@@ -97,6 +97,10 @@ public final class ServeCommand implements Callable<Integer> {
             LOG.info("the import API accepts requests from {} (configuration {})", s.whitelist().entries(), cfgFile);
         }
         MailboxStore mailboxes = store.open(cfg);
+        int stale = mailboxes.removeIncompleteUploads();
+        if (stale > 0) {
+            LOG.info("removed {} chunks of attachment uploads that an earlier run did not finish", stale);
+        }
         long packet = mailboxes.maxStatementBytes();
         if (packet > 0 && packet < s.limits().maxBatchBytes()) {
             LOG.warn("the store's max_allowed_packet ({}) is smaller than max_batch_bytes ({}): a property value larger"

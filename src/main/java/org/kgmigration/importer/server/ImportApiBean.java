@@ -39,6 +39,7 @@ public final class ImportApiBean {
     public Object blobExists(@Header("sha256") String sha256, Message out) {
         long size = service.blobSize(sha256);
         out.setHeader(ImportApi.BLOB_SIZE_HEADER, size);
+        out.setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
         return null;
     }
 

@@ -333,53 +333,97 @@ public final class MailboxStore implements AutoCloseable {
         if (blobSize(sha256) != null) {
             return false;
         }
+        // The chunks are written under a fresh upload id and committed every few MiB, so that a large
+        // blob never makes one huge transaction (which H2 would partly hold in memory). They are
+        // invisible until the imp_blob row naming the upload id is committed; a failed upload
+        // deletes its chunks, and 'serve' removes any left over by a crash when it starts.
         String upload = UUID.randomUUID().toString();
-        return tx(c -> {
-            MessageDigest md = sha256();
-            long size = 0;
-            int seq = 0;
-            byte[] buf = new byte[CHUNK];
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO imp_blob_chunk (upload_id, seq, data) VALUES (?, ?, ?)")) {
-                while (true) {
-                    int n = readFully(in, buf);
-                    if (n == 0) {
-                        break;
+        boolean done = false;
+        try {
+            boolean stored = tx(c -> {
+                MessageDigest md = sha256();
+                long size = 0;
+                int seq = 0;
+                byte[] buf = new byte[CHUNK];
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO imp_blob_chunk (upload_id, seq, data) VALUES (?, ?, ?)")) {
+                    while (true) {
+                        int n = readFully(in, buf);
+                        if (n == 0) {
+                            break;
+                        }
+                        size += n;
+                        if (size > maxBytes) {
+                            throw new BadRequestException("blob " + sha256 + " is larger than max_blob_bytes (" + maxBytes + " bytes)");
+                        }
+                        md.update(buf, 0, n);
+                        ps.setString(1, upload);
+                        ps.setInt(2, seq++);
+                        ps.setBytes(3, n == buf.length ? buf : java.util.Arrays.copyOf(buf, n));
+                        ps.executeUpdate();
+                        if (seq % 8 == 0) {
+                            c.commit();
+                        }
+                        if (n < buf.length) {
+                            break;
+                        }
                     }
-                    size += n;
-                    if (size > maxBytes) {
-                        throw new BadRequestException("blob " + sha256 + " is larger than max_blob_bytes (" + maxBytes + " bytes)");
-                    }
-                    md.update(buf, 0, n);
-                    ps.setString(1, upload);
-                    ps.setInt(2, seq++);
-                    ps.setBytes(3, n == buf.length ? buf : java.util.Arrays.copyOf(buf, n));
+                }
+                String got = HexFormat.of().formatHex(md.digest());
+                if (!got.equals(sha256)) {
+                    throw new BadRequestException("the uploaded data has SHA-256 " + got + ", not " + sha256
+                            + " (" + size + " bytes received): corrupted or truncated upload, nothing stored");
+                }
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO imp_blob (sha256, size_bytes, upload_id, created_at)"
+                        + " VALUES (?, ?, ?, ?)")) {
+                    ps.setString(1, sha256);
+                    ps.setLong(2, size);
+                    ps.setString(3, upload);
+                    ps.setTimestamp(4, now());
                     ps.executeUpdate();
-                    if (n < buf.length) {
-                        break;
+                } catch (SQLException e) {
+                    if (Schema.isDuplicate(e)) {
+                        // a concurrent upload of the same data won; ours is dropped
+                        throw new AlreadyStored();
                     }
+                    throw e;
                 }
+                return true;
+            }, AlreadyStored.class, false);
+            done = stored;
+            return stored;
+        } finally {
+            if (!done) {
+                deleteChunks(upload);
             }
-            String got = HexFormat.of().formatHex(md.digest());
-            if (!got.equals(sha256)) {
-                throw new BadRequestException("the uploaded data has SHA-256 " + got + ", not " + sha256
-                        + " (" + size + " bytes received): corrupted or truncated upload, nothing stored");
-            }
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO imp_blob (sha256, size_bytes, upload_id, created_at)"
-                    + " VALUES (?, ?, ?, ?)")) {
-                ps.setString(1, sha256);
-                ps.setLong(2, size);
-                ps.setString(3, upload);
-                ps.setTimestamp(4, now());
-                ps.executeUpdate();
-            } catch (SQLException e) {
-                if (Schema.isDuplicate(e)) {
-                    // a concurrent upload of the same data won; ours is rolled back
-                    throw new AlreadyStored();
+        }
+    }
+
+    private void deleteChunks(String upload) {
+        try {
+            tx(c -> {
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM imp_blob_chunk WHERE upload_id = ?")) {
+                    ps.setString(1, upload);
+                    return ps.executeUpdate();
                 }
-                throw e;
+            });
+        } catch (StoreException e) {
+            LOG.warn("could not remove the chunks of failed upload {} (removed at the next start): {}", upload, e.getMessage());
+        }
+    }
+
+    /**
+     * Deletes chunks of uploads that never completed (the server stopped mid-upload). Call only when no
+     * upload can be running, i.e. before the server starts listening.
+     *
+     * @return the number of chunks removed
+     */
+    public int removeIncompleteUploads() {
+        return tx(c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM imp_blob_chunk WHERE upload_id NOT IN"
+                    + " (SELECT upload_id FROM imp_blob)")) {
+                return ps.executeUpdate();
             }
-            return true;
-        }, AlreadyStored.class, false);
+        });
     }
 
     /** Signals that a concurrent upload stored the same blob first. */
@@ -728,9 +772,10 @@ public final class MailboxStore implements AutoCloseable {
                 ps.setLong(1, user.id());
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
+                        long id = rs.getLong(1);
                         long p = rs.getLong(2);
-                        folderParents.put(rs.getLong(1), rs.wasNull() ? new long[0] : new long[] {p});
-                        folderNames.put(rs.getLong(1), rs.getString(3));
+                        folderParents.put(id, rs.wasNull() ? new long[0] : new long[] {p});
+                        folderNames.put(id, rs.getString(3));
                     }
                 }
             }
@@ -827,10 +872,11 @@ public final class MailboxStore implements AutoCloseable {
             ps.setLong(1, u.id());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
+                    long id = rs.getLong(1);
                     long p = rs.getLong(2);
-                    parents.put(rs.getLong(1), rs.wasNull() ? new long[0] : new long[] {p});
-                    names.put(rs.getLong(1), rs.getString(3));
-                    roles.put(rs.getLong(1), rs.getString(4));
+                    parents.put(id, rs.wasNull() ? new long[0] : new long[] {p});
+                    names.put(id, rs.getString(3));
+                    roles.put(id, rs.getString(4));
                 }
             }
         }

@@ -17,11 +17,43 @@ public record StoreLocation(String url, String user, String password) {
 
     /**
      * The embedded store under {@code dataDir}. {@code AUTO_SERVER} lets {@code bin/importer users}
-     * and {@code stats} work on it while {@code serve} has it open.
+     * and {@code stats} work on it while {@code serve} has it open; H2 then listens on a TCP port,
+     * so the database is protected by a random password kept in {@code mailbox-store.secret}
+     * (readable by the owner only), created with the store.
      */
     public static StoreLocation embedded(Path dataDir) {
-        String path = dataDir.toAbsolutePath().normalize().resolve(EMBEDDED_NAME).toString();
-        return new StoreLocation("jdbc:h2:file:" + path + ";AUTO_SERVER=TRUE;LOCK_TIMEOUT=600000", "sa", "");
+        Path dir = dataDir.toAbsolutePath().normalize();
+        String path = dir.resolve(EMBEDDED_NAME).toString();
+        return new StoreLocation("jdbc:h2:file:" + path + ";AUTO_SERVER=TRUE;LOCK_TIMEOUT=600000", "importer",
+                secret(dir.resolve(EMBEDDED_NAME + ".secret")));
+    }
+
+    private static String secret(Path file) {
+        try {
+            java.nio.file.Files.createDirectories(file.getParent());
+            if (!java.nio.file.Files.exists(file)) {
+                byte[] r = new byte[24];
+                new java.security.SecureRandom().nextBytes(r);
+                String s = java.util.HexFormat.of().formatHex(r);
+                Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+                java.nio.file.Files.deleteIfExists(tmp);
+                try {
+                    java.nio.file.Files.createFile(tmp, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                            java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+                } catch (UnsupportedOperationException e) {
+                    java.nio.file.Files.createFile(tmp);
+                }
+                java.nio.file.Files.writeString(tmp, s + "\n");
+                try {
+                    java.nio.file.Files.move(tmp, file); // fails if another process created it meanwhile
+                } catch (java.nio.file.FileAlreadyExistsException e) {
+                    java.nio.file.Files.deleteIfExists(tmp);
+                }
+            }
+            return java.nio.file.Files.readString(file).strip();
+        } catch (java.io.IOException e) {
+            throw new StoreException("cannot read or create the store secret " + file + ": " + e.getMessage(), e);
+        }
     }
 
     /** The dialect of the URL. */
