@@ -54,11 +54,7 @@ public final class TestDump {
     private long startedMillis = 1_700_000_000_000L;
 
     public TestDump(OutputStream out, boolean compress) {
-        try {
-            this.w = new DumpWriter(out, compress);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        this.w = new DumpWriter(out, compress);
     }
 
     public static TestDump to(Path file) {
