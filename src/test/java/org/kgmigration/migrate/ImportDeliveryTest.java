@@ -119,7 +119,143 @@ class ImportDeliveryTest {
         assertEquals(2L, byPath.get("/Calendar"), byPath.toString());
     }
 
-    static boolean hasProp(List<Prop> l, int tag) {
-        return l.stream().anyMatch(p -> p.tag() == tag);
+    long messages(String upn, String guid) {
+        return importer.store.messageCount(upn, guid.toUpperCase(java.util.Locale.ROOT));
+    }
+
+    @Test
+    void a_repeated_import_duplicates_nothing_with_or_without_the_journal() throws Exception {
+        importer = ImporterFixture.start(tmp.resolve("imp"), pki, null);
+        importer.addUsers(List.of("anna@example.org", "bert@example.org"));
+        Path dump = richDump(tmp);
+        MigrateRun run = migrate().args("--input=" + dump, "--default-domain=example.org");
+        assertEquals(3, run.go(tmp).code());
+        long blobs = importer.store.blobCount();
+        assertEquals(7, messages("anna@example.org", A));
+
+        MigrateRun.Result again = run.go(tmp);
+        assertEquals(0, again.code(), again.toString());
+        assertEquals("already_complete", again.store(A).get("status").asText());
+        assertEquals("already_complete", again.store(B).get("status").asText());
+        assertTrue(java.nio.file.Files.exists(tmp.resolve("rich.kgd.journal")), "journal next to the input");
+
+        java.nio.file.Files.delete(tmp.resolve("rich.kgd.journal"));
+        MigrateRun.Result fresh = run.go(tmp);
+        assertEquals(3, fresh.code(), fresh.toString());
+        assertEquals(0, fresh.store(A).get("imported").asInt(), fresh.toString());
+        assertEquals(7, fresh.store(A).get("alreadyPresent").asInt(), fresh.toString());
+        assertEquals(0, fresh.store(A).get("blobs").get("uploaded").asInt(), "the server has every blob: " + fresh);
+        assertEquals(7, messages("anna@example.org", A));
+        assertEquals(1, messages("bert@example.org", B));
+        assertEquals(blobs, importer.store.blobCount());
+    }
+
+    @Test
+    void unmapped_stores_are_all_listed_before_anything_is_uploaded() {
+        importer = ImporterFixture.start(tmp.resolve("imp"), pki, null);
+        importer.addUsers(List.of("anna@example.org"));
+        Path dump = tmp.resolve("two-unmapped.kgd");
+        TestDump d = TestDump.to(dump);
+        d.index(A, "private", "anna@example.org", null).index(B, "private", "bert", null)
+                .index(TestDump.guid(3), "public", null, null).header();
+        d.store(A, "private", "anna@example.org", null).skeleton("a000", "a001").folder("a002", "a001", "inbox", "Inbox")
+                .message("c0000001", "IPM.Note", "x").endMessage().endFolder().endStore();
+        d.store(B, "private", "bert", null).skeleton("b000", "b001").endStore();
+        d.store(TestDump.guid(3), "public", null, null).skeleton("e000", "e001").endStore();
+        d.finish();
+        MigrateRun.Result r = migrate().args("--input=" + dump).go(tmp);
+        assertEquals(1, r.code(), r.toString());
+        String err = r.stderr();
+        assertTrue(err.contains("2 store(s) have no target user, nothing was uploaded"), err);
+        assertTrue(err.contains(B) && err.contains("bert") && err.contains(TestDump.guid(3)), err);
+        assertEquals(0, messages("anna@example.org", A), "nothing uploaded");
+
+        MigrateRun.Result skip = migrate().config(tmp, "mapping:\n  unmapped: skip\n").args("--input=" + dump).go(tmp);
+        assertEquals(3, skip.code(), skip.toString());
+        assertEquals("skipped_unmapped", skip.store(B).get("status").asText());
+        assertEquals("imported", skip.store(A).get("status").asText());
+        assertEquals(1, messages("anna@example.org", A));
+    }
+
+    @Test
+    void a_missing_or_active_target_user_refuses_that_store_only_and_sends_nothing_of_it() {
+        importer = ImporterFixture.start(tmp.resolve("imp"), pki, null);
+        importer.addUser("anna@example.org", true);   // active
+        String c = TestDump.guid(3);
+        Path dump = tmp.resolve("refused.kgd");
+        TestDump d = TestDump.to(dump);
+        d.header();
+        d.store(A, "private", "anna@example.org", null).skeleton("a000", "a001").folder("a002", "a001", "inbox", "Inbox")
+                .message("c0000001", "IPM.Note", "x").attachment("x.bin", TestDump.bytes(500, 9)).endMessage().endFolder()
+                .endStore();
+        d.store(B, "private", "bert@example.org", null).skeleton("b000", "b001").folder("b002", "b001", "inbox", "Inbox")
+                .message("d0000001", "IPM.Note", "y").endMessage().endFolder().endStore();
+        d.store(c, "private", "carl@example.org", null).skeleton("f000", "f001").folder("f002", "f001", "inbox", "Inbox")
+                .message("e0000001", "IPM.Note", "z").endMessage().endFolder().endStore();
+        d.finish();
+        importer.addUser("carl@example.org", false);
+        MigrateRun.Result r = migrate().args("--input=" + dump).go(tmp);
+        assertEquals(1, r.code(), r.toString());
+        assertEquals("refused", r.store(A).get("status").asText());
+        assertTrue(r.store(A).get("reason").asText().contains("is active"), r.toString());
+        assertEquals("refused", r.store(B).get("status").asText());
+        assertTrue(r.store(B).get("reason").asText().contains("does not exist"), r.toString());
+        assertEquals("imported", r.store(c).get("status").asText());
+        assertEquals(0, messages("anna@example.org", A));
+        assertEquals(0, importer.store.blobCount(), "no attachment data of the refused store");
+        assertEquals(1, messages("carl@example.org", c));
+        assertTrue(importer.store.stats("anna@example.org").get(0).folders().stream()
+                .allMatch(f -> java.util.Set.of("inbox", "sent", "drafts", "deleted", "outbox", "junk", "calendar", "contacts",
+                        "tasks", "notes", "journal").contains(f.role())), "no folder created for the refused store");
+    }
+
+    @Test
+    void a_dry_run_reports_everything_and_uploads_nothing() {
+        importer = ImporterFixture.start(tmp.resolve("imp"), pki, null);
+        importer.addUsers(List.of("anna@example.org"));
+        Path dump = richDump(tmp);
+        MigrateRun.Result r = migrate().args("--input=" + dump, "--dry-run").go(tmp);
+        assertEquals(1, r.code(), "bert has no target user and no default domain: " + r);
+        assertEquals("would_import", r.store(A).get("status").asText(), r.toString());
+        assertEquals(7, r.store(A).get("messages").asInt(), r.toString());
+        assertEquals(1, r.store(A).get("skipped").get("message class not whitelisted (client): Custom.Kopano.Thing").asInt());
+        assertEquals("unmapped", r.store(B).get("status").asText());
+        assertTrue(r.stderr().contains("nothing was uploaded"), r.stderr());
+        assertEquals(0, messages("anna@example.org", A));
+        assertEquals(0, importer.store.blobCount());
+        assertTrue(!java.nio.file.Files.exists(tmp.resolve("rich.kgd.journal")), "a dry run writes no journal");
+
+        MigrateRun.Result refused = migrate().args("--input=" + dump, "--dry-run", "--map=bert=nobody@example.org").go(tmp);
+        assertEquals("refused", refused.store(B).get("status").asText(), refused.toString());
+    }
+
+    @Test
+    void the_client_whitelist_and_the_servers_whitelist_both_skip_and_count() {
+        importer = ImporterFixture.start(tmp.resolve("imp"), pki, "message_classes:\n  - IPM.Note\n");
+        importer.addUsers(List.of("anna@example.org"));
+        Path dump = tmp.resolve("classes.kgd");
+        TestDump d = TestDump.to(dump);
+        d.header();
+        d.store(A, "private", "anna@example.org", null).skeleton("a000", "a001").folder("a002", "a001", "inbox", "Inbox")
+                .message("c0000001", "IPM.Note", "mail").endMessage()
+                .message("c0000002", "IPM.Appointment", "meeting").endMessage()
+                .message("c0000003", "IPM.StickyNote", "note").endMessage()
+                .message("c0000004", null, "no class").endMessage()
+                .endFolder().endStore();
+        d.finish();
+        // client list: IPM.Note and IPM.Appointment; the server stores only IPM.Note
+        MigrateRun.Result r = migrate().config(tmp, "classes:\n  whitelist: [IPM.Note, IPM.Appointment]\n")
+                .args("--input=" + dump).go(tmp);
+        assertEquals(3, r.code(), r.toString());
+        JsonNode sk = r.store(A).get("skipped");
+        assertEquals(1, sk.get("message class not whitelisted (client): IPM.StickyNote").asInt(), sk.toString());
+        assertEquals(1, sk.get("message class not whitelisted (client): (none)").asInt(), sk.toString());
+        assertEquals(1, sk.get("importer: message class not supported yet: IPM.Appointment").asInt(), sk.toString());
+        assertEquals(1, messages("anna@example.org", A));
+
+        // default: the server's advertised list; the client skips what the server would
+        MigrateRun.Result dflt = migrate().args("--input=" + dump, "--journal=" + tmp.resolve("j2")).go(tmp);
+        assertEquals(1, dflt.store(A).get("skipped").get("message class not whitelisted (client): IPM.Appointment").asInt(),
+                dflt.toString());
     }
 }
