@@ -175,6 +175,7 @@ public final class ImportCommand implements Callable<Integer> {
             runner.progress(progress);
             try {
                 code = job.request("direct:import-run", null, Integer.class);
+                failure = holder.failure;
             } catch (KgmException e) {
                 failure = e;
                 code = null;
@@ -215,9 +216,15 @@ public final class ImportCommand implements Callable<Integer> {
     /** The bean the import-run route calls: forwards to the runner made after Camel started. */
     public static final class RunnerHolder {
         volatile ImportRunner runner;
+        volatile KgmException failure;
 
         public int run(java.io.InputStream in) {
-            return runner.run(in);
+            try {
+                return runner.run(in);
+            } catch (KgmException e) {
+                failure = e;
+                return e.exitCode();
+            }
         }
     }
 
