@@ -180,6 +180,51 @@ public final class TestDump {
         }
     }
 
+    /** An attachment whose data comes from a stream (for data too large to hold in memory). */
+    public TestDump attachment(String name, java.io.InputStream data) {
+        f[2]++;
+        s[3]++;
+        put(new Attachment(List.of(Prop.of(PR_ATTACH_FILENAME, name), Prop.of(0x37050003, 1))));
+        try {
+            AttachmentEnd end = w.writeData(data);
+            f[3] += end.size();
+            s[4] += end.size();
+            return put(end);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** {@code size} pseudo-random bytes, generated on the fly. */
+    public static java.io.InputStream generated(long size, int seed) {
+        return new java.io.InputStream() {
+            final java.util.Random r = new java.util.Random(seed);
+            long left = size;
+
+            @Override
+            public int read() {
+                if (left <= 0) {
+                    return -1;
+                }
+                left--;
+                return r.nextInt(256);
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                if (left <= 0) {
+                    return -1;
+                }
+                int n = (int) Math.min(len, left);
+                byte[] x = new byte[n];
+                r.nextBytes(x);
+                System.arraycopy(x, 0, b, off, n);
+                left -= n;
+                return n;
+            }
+        };
+    }
+
     public TestDump missingAttachment(String name) {
         f[2]++;
         s[3]++;
