@@ -368,6 +368,7 @@ public final class ImportRunner {
         String folderSkip;
         Batch batch = new Batch();
         long ordinal;
+        long droppedAtStart = mapper.dropped();
         final List<Future<?>> inflight = new ArrayList<>();
 
         StoreRun(DumpRecord.Store store, StoreReport rep) {
@@ -832,6 +833,13 @@ public final class ImportRunner {
         StoreRun run = st;
         if (run.skip != null) {
             return;
+        }
+        long dropped = mapper.dropped() - run.droppedAtStart;
+        if (dropped > 0) {
+            run.rep.skip("property of a type the importer does not accept (left out of its object)", dropped,
+                    "e.g. " + mapper.lastDropped());
+            LOG.warn("store {}: {} properties of types the importer does not accept were left out, e.g. {}", run.guid,
+                    dropped, mapper.lastDropped());
         }
         flushFolders();
         flushBatch();
