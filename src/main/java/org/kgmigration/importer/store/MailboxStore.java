@@ -977,13 +977,16 @@ public final class MailboxStore implements AutoCloseable {
             EmbeddedMessage emb = null;
             try (PreparedStatement ps = c.prepareStatement("SELECT id, message_class FROM imp_message WHERE parent_attach_id = ?")) {
                 ps.setLong(1, aid);
+                long eid = -1;
+                String ec = null;
                 try (ResultSet rs = ps.executeQuery()) {
                     if (rs.next()) {
-                        long eid = rs.getLong(1);
-                        String ec = rs.getString(2);
-                        rs.close();
-                        emb = readBody(c, eid, ec);
+                        eid = rs.getLong(1);
+                        ec = rs.getString(2);
                     }
+                }
+                if (eid >= 0) {
+                    emb = readBody(c, eid, ec);
                 }
             }
             atts.add(new AttachmentItem(readProps(c, "A", aid), blob, (Boolean) r[3], emb));
