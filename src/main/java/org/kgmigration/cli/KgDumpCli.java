@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         versionProvider = Version.class,
         description = "Reads a Kopano Groupware / Zarafa database (schema revision 63 and later) and its "
                 + "attachment storage, read-only, and writes the dump stream that 'migrate import' reads.",
-        subcommands = {},
+        subcommands = {StoresCommand.class, DumpCommand.class},
         footerHeading = "%nEnvironment:%n",
         footer = {
             "  KGDUMP_CONFIG        source settings file (default config/kgdump.yaml)",

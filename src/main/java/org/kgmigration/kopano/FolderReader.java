@@ -1,0 +1,428 @@
+package org.kgmigration.kopano;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongFunction;
+import org.kgmigration.stream.DumpFormat;
+import org.kgmigration.stream.DumpRecord;
+import org.kgmigration.stream.Prop;
+import org.kgmigration.stream.RecordSink;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes one folder: its record, its messages (normal, then associated; soft-deleted ones only when
+ * asked) with recipients, attachments, attachment data and embedded messages, and its end record.
+ *
+ * <p>Database work per folder (docs/performance.md): one query for the folder's properties, then per
+ * page of up to {@code pageSize} message ids one page query, and per batch of messages (bounded by
+ * {@code batchBytes} of PR_MESSAGE_SIZE and {@code batchMessages}) two queries per nesting level
+ * (children with their attachment instances; all properties of the messages and children). Only one
+ * batch is in memory at a time; attachment data is streamed in chunks. One instance per connection
+ * and thread.
+ */
+final class FolderReader {
+    private static final Logger LOG = LoggerFactory.getLogger(FolderReader.class);
+    static final int MAX_DEPTH = 64;
+
+    static final int PR_OBJECT_TYPE = 0x0FFE0003;
+    static final int PR_ENTRYID = 0x0FFF0102;
+    static final int PR_SOURCE_KEY = 0x65E00102;
+    static final int PR_MESSAGE_FLAGS = 0x0E070003;
+    static final int PR_SUBJECT = 0x0037001F;
+    static final int PR_ROWID = 0x30000003;
+    static final int PR_ATTACH_NUM = 0x0E210003;
+    static final int PR_ATTACH_METHOD = 0x37050003;
+    static final int PR_ATTACH_LONG_FILENAME = 0x3707001F;
+    static final int PR_ATTACH_FILENAME = 0x3704001F;
+    static final int PR_DISPLAY_NAME = 0x3001001F;
+    static final int PR_EC_CONTACT_ENTRYID = 0x67100102;
+    static final int ATTACH_BY_VALUE = 1;
+    static final int ATTACH_EMBEDDED_MSG = 5;
+    static final int ATTACH_OLE = 6;
+
+    private final Connection conn;
+    private final ReadContext ctx;
+    private final StoreContext store;
+    private final PropReader props;
+
+    FolderReader(Connection conn, ReadContext ctx, StoreContext store) {
+        this.conn = conn;
+        this.ctx = ctx;
+        this.store = store;
+        this.props = new PropReader(ctx.names(), store.tally);
+    }
+
+    Connection connection() {
+        return conn;
+    }
+
+    /** An object below a folder message: the message itself, a recipient, an attachment, an embedded message. */
+    private static final class Obj {
+        final long hid;
+        final int type;
+        final int flags;
+        long size;
+        Long instanceId;
+        String filename;
+        PropReader.Bag bag;
+        final List<Obj> children = new ArrayList<>();
+
+        Obj(long hid, int type, int flags) {
+            this.hid = hid;
+            this.type = type;
+            this.flags = flags;
+        }
+    }
+
+    /** Per-folder counts for FolderEnd. */
+    private static final class Count {
+        long messages;
+        long associated;
+        long attachments;
+        long bytes;
+    }
+
+    void dump(FolderNode f, RecordSink out) throws IOException {
+        try {
+            dumpFolder(f, out);
+        } catch (SQLException e) {
+            throw new SourceException("reading " + store.describe() + " folder '" + f.path() + "' failed: "
+                    + KopanoConnector.firstLine(e.getMessage()), e);
+        }
+    }
+
+    private void dumpFolder(FolderNode f, RecordSink out) throws IOException, SQLException {
+        Map<Long, PropReader.Bag> bags = new HashMap<>();
+        try (PreparedStatement ps = Sql.prepare(conn, "object-props.sql", Map.of(), List.of(f.hid));
+             ResultSet rs = ps.executeQuery()) {
+            props.readAll(rs, bags, hid -> store.describe() + " folder '" + f.path() + "'");
+        }
+        PropReader.Bag bag = bags.get(f.hid);
+        List<Prop> folderProps = withProp(bag == null ? List.of() : bag.props(), Prop.of(PR_OBJECT_TYPE, 3));
+        boolean folderDeleted = f.isDeleted();
+        out.write(new DumpRecord.Folder(f.id(), f.parent == null ? null : f.parent.id(), store.roles.get(f.hid),
+                folderDeleted, folderProps, store.acls.getOrDefault(f.hid, List.of())));
+        store.tally.folders.increment();
+        Count count = new Count();
+        List<Integer> flagValues = new ArrayList<>(f.census.keySet());
+        // normal messages first, then associated ones; soft-deleted ones after those
+        flagValues.sort(Comparator.comparingInt((Integer v) -> v & FolderNode.FLAG_DELETED)
+                .thenComparingInt(v -> v & FolderNode.FLAG_ASSOCIATED).thenComparingInt(v -> v));
+        for (int v : flagValues) {
+            boolean deleted = folderDeleted || (v & FolderNode.FLAG_DELETED) != 0;
+            if (deleted && !ctx.options().includeSoftDeleted()) {
+                continue; // counted per store from the census
+            }
+            dumpMessages(f, v, deleted, out, count);
+        }
+        out.write(new DumpRecord.FolderEnd(f.id(), count.messages, count.associated, count.attachments, count.bytes));
+        ctx.listener().folderDone(f);
+    }
+
+    private void dumpMessages(FolderNode f, int flagValue, boolean deleted, RecordSink out, Count count)
+            throws IOException, SQLException {
+        DumpOptions o = ctx.options();
+        long last = 0;
+        while (true) {
+            List<long[]> page = new ArrayList<>();
+            try (PreparedStatement ps = Sql.prepare(conn, "message-page.sql", f.hid, flagValue, last, o.pageSize());
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    page.add(new long[] {rs.getLong(1), rs.getLong(2)});
+                }
+            }
+            int i = 0;
+            while (i < page.size()) {
+                List<long[]> batch = new ArrayList<>();
+                long bytes = 0;
+                while (i < page.size() && batch.size() < o.batchMessages()
+                        && (batch.isEmpty() || bytes + page.get(i)[1] <= o.batchBytes())) {
+                    bytes += page.get(i)[1];
+                    batch.add(page.get(i++));
+                }
+                readBatch(f, flagValue, deleted, batch, out, count);
+            }
+            if (page.size() < o.pageSize()) {
+                break;
+            }
+            last = page.get(page.size() - 1)[0];
+        }
+    }
+
+    /** Reads a batch of top-level messages with everything below them, then writes them in id order. */
+    private void readBatch(FolderNode f, int flagValue, boolean deleted, List<long[]> batch, RecordSink out,
+                           Count count) throws IOException, SQLException {
+        Map<Long, Obj> objs = new HashMap<>();
+        List<Obj> top = new ArrayList<>();
+        for (long[] m : batch) {
+            Obj o = new Obj(m[0], 5, flagValue);
+            o.size = m[1];
+            objs.put(o.hid, o);
+            top.add(o);
+        }
+        Map<Long, PropReader.Bag> bags = new HashMap<>();
+        LongFunction<String> describe = hid -> store.describe() + " folder '" + f.path() + "' object " + hid;
+        List<Long> level = top.stream().map(o -> o.hid).toList();
+        for (int depth = 0; !level.isEmpty(); depth++) {
+            if (depth >= MAX_DEPTH) {
+                store.tally.skip(Tally.TOO_DEEP, level.size());
+                LOG.warn("{}: embedded messages nested deeper than {} levels are left out", describe.apply(level.get(0)),
+                        MAX_DEPTH);
+                for (Long hid : level) {
+                    objs.get(hid).children.clear();
+                }
+                break;
+            }
+            List<Object[]> rows = new ArrayList<>();
+            try (PreparedStatement ps = Sql.prepare(conn, "level-children.sql", ctx.schema().tokens(), level);
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    long inst = rs.getLong(5);
+                    Long instance = rs.wasNull() ? null : inst;
+                    rows.add(new Object[] {rs.getLong(1), rs.getLong(2), rs.getInt(3), rs.getInt(4), instance,
+                        rs.getString(6)});
+                }
+            }
+            List<Long> next = new ArrayList<>();
+            for (Object[] r : rows) {
+                long hid = (Long) r[0];
+                if (!objs.containsKey(hid)) {
+                    Obj o = new Obj(hid, (Integer) r[2], (Integer) r[3]);
+                    o.instanceId = (Long) r[4];
+                    o.filename = (String) r[5];
+                    objs.put(hid, o);
+                }
+            }
+            for (Object[] r : rows) {
+                Obj o = objs.get((Long) r[0]);
+                Obj parent = objs.get((Long) r[1]);
+                if (parent == null || parent.children.contains(o) || o == parent) {
+                    continue;
+                }
+                parent.children.add(o);
+                if (o.type == 5 && parent.type == 7) {
+                    next.add(o.hid);
+                }
+            }
+            try (PreparedStatement ps = Sql.prepare(conn, "level-props.sql", Map.of(), level);
+                 ResultSet rs = ps.executeQuery()) {
+                props.readAll(rs, bags, describe);
+            }
+            level = next;
+        }
+        bags.forEach((hid, b) -> {
+            Obj o = objs.get(hid);
+            if (o != null) {
+                o.bag = b;
+            }
+        });
+        objs.clear();
+        bags.clear();
+        for (Obj m : top) {
+            boolean assoc = (m.flags & FolderNode.FLAG_ASSOCIATED) != 0;
+            String ctxText = store.describe() + " folder '" + f.path() + "' message " + m.hid;
+            writeMessage(m, false, assoc, deleted, ctxText, out, count);
+            if (assoc) {
+                count.associated++;
+                store.tally.associated.increment();
+            } else {
+                count.messages++;
+                store.tally.messages.increment();
+            }
+            ctx.listener().messageDone(m.size);
+            // let the collector take the batch as soon as it is written
+            m.children.clear();
+            m.bag = null;
+        }
+    }
+
+    private void writeMessage(Obj m, boolean embedded, boolean assoc, boolean deleted, String where, RecordSink out,
+                              Count count) throws IOException, SQLException {
+        m.children.sort(Comparator.comparingLong(o -> o.hid));
+        List<Prop> mp = new ArrayList<>(m.bag == null ? List.of() : m.bag.props());
+        if ((m.flags & FolderNode.FLAG_DELETED) != 0) {
+            // Kopano mirrors its soft-delete bit into PR_MESSAGE_FLAGS; it is not a MAPI flag
+            mp.replaceAll(p -> p.tag() == PR_MESSAGE_FLAGS && p.value() instanceof Integer i
+                    ? Prop.of(PR_MESSAGE_FLAGS, i & ~FolderNode.FLAG_DELETED) : p);
+        }
+        mp = withProp(mp, Prop.of(PR_OBJECT_TYPE, 5));
+        String id = null;
+        if (!embedded) {
+            id = FolderNode.stableId(binary(mp, PR_SOURCE_KEY), binary(mp, PR_ENTRYID), m.hid);
+        }
+        List<List<Prop>> recipients = new ArrayList<>();
+        List<Obj> attachments = new ArrayList<>();
+        for (Obj c : m.children) {
+            if (c.type == 7) {
+                attachments.add(c);
+            } else {
+                recipients.add(recipient(c, recipients.size()));
+            }
+        }
+        String subject = string(mp, PR_SUBJECT);
+        String here = where + (subject != null ? " ('" + subject + "')" : "");
+        out.write(new DumpRecord.Message(id, assoc, deleted, embedded, mp, recipients));
+        for (int i = 0; i < attachments.size(); i++) {
+            writeAttachment(attachments.get(i), i, deleted, here, out, count);
+        }
+        out.write(new DumpRecord.MessageEnd());
+    }
+
+    private static List<Prop> recipient(Obj r, int row) {
+        List<Prop> p = new ArrayList<>(r.bag == null ? List.of() : r.bag.props());
+        Prop contact = find(p, PR_EC_CONTACT_ENTRYID);
+        if (contact != null) {
+            // Kopano stores a recipient's entry id under PR_EC_CONTACT_ENTRYID and swaps it on load
+            p.remove(contact);
+            p.removeIf(x -> x.tag() == PR_ENTRYID);
+            p.add(Prop.of(PR_ENTRYID, contact.value()));
+        }
+        p = withProp(p, Prop.of(PR_OBJECT_TYPE, r.type));
+        p = withProp(p, Prop.of(PR_ROWID, row));
+        return p;
+    }
+
+    private void writeAttachment(Obj a, int num, boolean deleted, String where, RecordSink out, Count count)
+            throws IOException, SQLException {
+        List<Prop> ap = new ArrayList<>(a.bag == null ? List.of() : a.bag.props());
+        ap.removeIf(p -> p.tag() == PR_ATTACH_NUM);
+        ap.add(Prop.of(PR_ATTACH_NUM, num));
+        ap = withProp(ap, Prop.of(PR_OBJECT_TYPE, 7));
+        out.write(new DumpRecord.Attachment(ap));
+        count.attachments++;
+        store.tally.attachments.increment();
+        Integer method = ap.stream().filter(p -> p.tag() == PR_ATTACH_METHOD).map(p -> (Integer) p.value())
+                .findFirst().orElse(null);
+        List<Obj> embedded = a.children.stream().filter(c -> c.type == 5).toList();
+        String name = attachmentName(ap, num);
+        if (!embedded.isEmpty() && (a.instanceId == null || method != null && method == ATTACH_EMBEDDED_MSG)) {
+            Obj e = embedded.get(0);
+            e.children.sort(Comparator.comparingLong(o -> o.hid));
+            writeMessage(e, true, false, deleted, where + " attachment " + name, out, count);
+            if (embedded.size() > 1) {
+                store.tally.skip(Tally.EXTRA_EMBEDDED, embedded.size() - 1);
+                LOG.warn("{}: attachment {} holds {} embedded messages; only the first one is exported", where, name,
+                        embedded.size());
+            }
+            out.write(new DumpRecord.AttachmentEnd(0, null, false, null));
+            return;
+        }
+        if (a.instanceId != null) {
+            writeData(a, name, where, out, count);
+            return;
+        }
+        if (method != null && (method == ATTACH_BY_VALUE || method == ATTACH_OLE || method == ATTACH_EMBEDDED_MSG)) {
+            missing(where, name, method == ATTACH_EMBEDDED_MSG ? "the embedded message is missing"
+                    : "it has no data instance (no singleinstances row)", out, 0, null);
+            return;
+        }
+        out.write(new DumpRecord.AttachmentEnd(0, null, false, null));
+    }
+
+    private void writeData(Obj a, String name, String where, RecordSink out, Count count)
+            throws IOException, SQLException {
+        AttachmentReader.Opened o = ctx.attachments().open(conn, a.instanceId, a.filename);
+        if (o.in() == null) {
+            missing(where, name, o.problem(), out, 0, null);
+            return;
+        }
+        MessageDigest sha = sha256();
+        long n = 0;
+        byte[] buf = new byte[DumpFormat.MAX_CHUNK];
+        try (InputStream in = o.in()) {
+            while (true) {
+                int r;
+                try {
+                    r = in.readNBytes(buf, 0, buf.length);
+                } catch (IOException e) {
+                    missing(where, name, "reading " + o.location() + " failed after " + n + " bytes: " + e.getMessage()
+                            + " (the data sent before is incomplete)", out, n, sha);
+                    return;
+                }
+                if (r <= 0) {
+                    break;
+                }
+                sha.update(buf, 0, r);
+                out.write(new DumpRecord.Data(Arrays.copyOf(buf, r)));
+                n += r;
+            }
+        }
+        count.bytes += n;
+        store.tally.attachmentBytes.add(n);
+        out.write(new DumpRecord.AttachmentEnd(n, HexFormat.of().formatHex(sha.digest()), false, null));
+    }
+
+    private void missing(String where, String name, String problem, RecordSink out, long sent, MessageDigest sha)
+            throws IOException {
+        String msg = where + ": data of attachment " + name + " is missing: " + problem;
+        if (ctx.options().strict()) {
+            throw new SourceException(msg + " (--strict)");
+        }
+        LOG.warn(msg);
+        store.tally.missingAttachments.increment();
+        out.write(new DumpRecord.AttachmentEnd(sent, sha == null || sent == 0 ? null : HexFormat.of().formatHex(sha.digest()),
+                true, problem));
+    }
+
+    private static String attachmentName(List<Prop> ap, int num) {
+        String n = string(ap, PR_ATTACH_LONG_FILENAME);
+        if (n == null) {
+            n = string(ap, PR_ATTACH_FILENAME);
+        }
+        if (n == null) {
+            n = string(ap, PR_DISPLAY_NAME);
+        }
+        return "#" + num + (n == null ? "" : " '" + n + "'");
+    }
+
+    static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static Prop find(List<Prop> props, int tag) {
+        for (Prop p : props) {
+            if (p.tag() == tag) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    static byte[] binary(List<Prop> props, int tag) {
+        Prop p = find(props, tag);
+        return p != null && p.value() instanceof byte[] b ? b : null;
+    }
+
+    static String string(List<Prop> props, int tag) {
+        Prop p = find(props, tag);
+        return p != null && p.value() instanceof String s ? s : null;
+    }
+
+    /** {@code props} plus {@code extra} unless its tag is present, ordered by tag. */
+    static List<Prop> withProp(List<Prop> props, Prop extra) {
+        List<Prop> out = new ArrayList<>(props);
+        if (find(out, extra.tag()) == null) {
+            out.add(extra);
+        }
+        out.sort((a, b) -> Integer.compareUnsigned(a.tag(), b.tag()));
+        return out;
+    }
+}

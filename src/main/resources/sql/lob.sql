@@ -1,0 +1,2 @@
+-- The data of one attachment instance in database storage, chunk by chunk
+SELECT val_binary FROM lob WHERE instanceid = ? ORDER BY chunkid
