@@ -186,9 +186,9 @@ public final class ImportRunner {
             shutdown();
         }
         if (!haveIndex) {
-            List<String> bad = settings.selection().unmatched(seen);
-            if (!bad.isEmpty()) {
-                report.fatal("no store in the dump matches " + String.join(", ", bad) + "; stores: " + describe(seen));
+            String bad = settings.selection().problem(seen);
+            if (bad != null) {
+                report.fatal(bad);
             }
         }
         return report.exitCode();
@@ -233,10 +233,9 @@ public final class ImportRunner {
      * mapping.unmapped is skip); refused target users are reported and their stores left out.
      */
     private void precheck(List<DumpRecord.Store> index) {
-        List<String> bad = settings.selection().unmatched(index);
-        if (!bad.isEmpty()) {
-            throw new org.kgmigration.cli.UsageException("no store in the dump matches " + String.join(", ", bad)
-                    + "; stores: " + describe(index));
+        String bad = settings.selection().problem(index);
+        if (bad != null) {
+            throw new org.kgmigration.cli.UsageException(bad);
         }
         List<String> unmapped = new ArrayList<>();
         for (DumpRecord.Store s : index) {
@@ -255,14 +254,6 @@ public final class ImportRunner {
                     + String.join(", ", unmapped) + " - map them (mapping.map / map_file in IMPORTER_CONFIG, --map"
                     + " SOURCE=UPN, mapping.default_domain / --default-domain) or set mapping.unmapped: skip");
         }
-    }
-
-    private static String describe(List<DumpRecord.Store> index) {
-        List<String> out = new ArrayList<>();
-        for (DumpRecord.Store s : index) {
-            out.add(s.guid() + " (" + s.type() + ", " + StoreSelection.ownerLabel(s) + ")");
-        }
-        return out.isEmpty() ? "(none)" : String.join(", ", out);
     }
 
     /** null when the user can receive an import, else why not. Cached per user. */

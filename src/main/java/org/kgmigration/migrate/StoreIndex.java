@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The list of stores of a dump, needed before anything is uploaded (to list every unmapped store
  * and to preflight every target user first). Taken from the Header when kgdump wrote a store index
- * there ({@code selection.stores}, see docs/migrate.md); else, for a dump file, from a first pass
+ * there ({@code selection.storeIndex}, see docs/migrate.md); else, for a dump file, from a first pass
  * over the file that decodes only the records' frames (the Data chunks are checked, not kept).
  * Through a pipe without an index the stores are checked one by one as they arrive.
  */
@@ -27,9 +27,9 @@ public final class StoreIndex {
     private StoreIndex() {
     }
 
-    /** The stores listed in the Header's {@code selection.stores}, or null when it has no such list. */
+    /** The stores listed in the Header's {@code selection.storeIndex}, or null when it has no such list. */
     public static List<DumpRecord.Store> fromHeader(DumpRecord.Header h) {
-        Object v = h.selection() == null ? null : h.selection().get("stores");
+        Object v = h.selection() == null ? null : h.selection().get("storeIndex");
         if (!(v instanceof List<?> l)) {
             return null;
         }

@@ -86,10 +86,9 @@ public final class TestDump {
     }
 
     public TestDump header() {
+        selection.put("stores", List.of());
         if (!index.isEmpty()) {
-            selection.put("stores", index);
-        } else {
-            selection.put("stores", "all");
+            selection.put("storeIndex", index);
         }
         return put(new Header(DumpFormat.VERSION, "kgdump", "0.1.0-test", "494b7c9c3c6442dd82cfea7acc74907c", 63,
                 "files_v2", selection, startedMillis, Map.of("compress", false)));
