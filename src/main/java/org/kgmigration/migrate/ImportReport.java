@@ -223,8 +223,8 @@ public final class ImportReport {
                 continue;
             }
             out.printf(java.util.Locale.ROOT, "store %s (%s, %s) -> %s: %s%s%n", s.guid, s.type, s.owner,
-                    s.target == null ? "(no target user)" : s.target, s.status.name().toLowerCase(java.util.Locale.ROOT)
-                            .replace('_', ' '), s.reason == null ? "" : " - " + s.reason);
+                    s.target == null ? "(no target user)" : s.target, (s.status == null ? Status.FAILED : s.status).name()
+                            .toLowerCase(java.util.Locale.ROOT).replace('_', ' '), s.reason == null ? "" : " - " + s.reason);
             double sec = s.seconds();
             long total = s.messageBytes.get() + s.attachmentBytes.get();
             if (dryRun) {
@@ -276,7 +276,7 @@ public final class ImportReport {
             n.put("type", s.type);
             n.put("owner", s.owner);
             n.put("target", s.target);
-            n.put("status", s.status == null ? null : s.status.name().toLowerCase(java.util.Locale.ROOT));
+            n.put("status", (s.status == null ? Status.FAILED : s.status).name().toLowerCase(java.util.Locale.ROOT));
             n.put("reason", s.reason);
             ObjectNode f = n.putObject("folders");
             f.put("sent", s.foldersSent.get());

@@ -180,6 +180,16 @@ public final class ImportRunner {
                 slots = new Semaphore(cfg.concurrency);
             }
             loop(v);
+            if (stop.get()) {
+                // a store cut short by a failure that stopped the run
+                for (StoreReport r : report.stores()) {
+                    if (r.status == null) {
+                        r.status = Status.FAILED;
+                        r.reason = "stopped: " + report.fatal();
+                        r.end();
+                    }
+                }
+            }
         } catch (IOException e) {
             throw new KgmException("cannot read the dump: " + e.getMessage(), e);
         } finally {
@@ -202,6 +212,13 @@ public final class ImportRunner {
     private void shutdown() {
         if (executor != null) {
             executor.shutdownNow();
+            try {
+                if (!executor.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                    LOG.warn("deliveries still running after 30 s; the journal is closed without them");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         if (journal != null) {
             journal.close();

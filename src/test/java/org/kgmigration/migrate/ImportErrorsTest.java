@@ -177,4 +177,66 @@ class ImportErrorsTest {
         assertEquals(List.of(), new StoreCompare(importer.store, java.util.Map.of(A, "anna@example.org"))
                 .run(dump, m -> true).differences());
     }
+
+    @Test
+    void a_token_and_a_client_certificate_are_sent_when_configured() throws Exception {
+        Files.writeString(tmp.resolve("token"), "s3cret-token-0123456789\n");
+        importer = ImporterFixture.start(tmp.resolve("imp"), pki, "token_file: " + tmp.resolve("token"));
+        importer.addUser("anna@example.org", false);
+        Path dump = small(tmp, 2);
+        MigrateRun.Result none = MigrateRun.to(importer).args("--ca-file=" + pki.caCert, "--input=" + dump).go(tmp);
+        assertEquals(1, none.code(), none.toString());
+        assertEquals(1, lines(none.stderr(), "migrate: the importer refused /api/v1/capabilities with 401"), none.stderr());
+        MigrateRun.Result ok = MigrateRun.to(importer).env("IMPORTER_TOKEN", "s3cret-token-0123456789")
+                .args("--ca-file=" + pki.caCert, "--input=" + dump).go(tmp);
+        assertEquals(0, ok.code(), ok.toString());
+        importer.close();
+
+        importer = ImporterFixture.start(tmp.resolve("imp2"), pki, null, LiveConfig.Overrides.none(), "127.0.0.1",
+                "127.0.0.1");
+        importer.stopServer();
+        importer.clientCa = pki.caCert;
+        importer.startServer();
+        importer.addUser("anna@example.org", false);
+        MigrateRun.Result noCert = MigrateRun.to(importer).config(tmp, "delivery:\n  retries: {max: 0}\n")
+                .args("--ca-file=" + pki.caCert, "--input=" + dump, "--journal=" + tmp.resolve("j1")).go(tmp);
+        assertEquals(1, noCert.code(), noCert.toString());
+        assertTrue(noCert.stderr().lines().anyMatch(l -> l.startsWith("migrate: ")), noCert.stderr());
+        MigrateRun.Result cert = MigrateRun.to(importer)
+                .config(tmp, "tls:\n  ca_file: " + pki.caCert + "\n  client_cert: " + pki.clientCert + "\n  client_key: "
+                        + pki.clientKey + "\n")
+                .args("--input=" + dump, "--journal=" + tmp.resolve("j2")).go(tmp);
+        assertEquals(0, cert.code(), cert.toString());
+        assertEquals(2, importer.store.messageCount("anna@example.org", A.toUpperCase()));
+    }
+
+    @Test
+    void selectors_pick_stores_as_in_kgdump_and_a_typo_is_an_error() {
+        importer = ImporterFixture.start(tmp.resolve("imp"), pki, null);
+        String b = TestDump.guid(2);
+        String pub = TestDump.guid(3);
+        Path dump = tmp.resolve("three.kgd");
+        TestDump d = TestDump.to(dump);
+        d.index(A, "private", "anna", "anna@example.org").index(b, "private", "bert", "bert@example.org")
+                .index(pub, "public", null, null).header();
+        d.store(A, "private", "anna", "anna@example.org").skeleton("a000", "a001").folder("a002", "a001", "inbox", "Inbox")
+                .message("c0000001", "IPM.Note", "a").endMessage().endFolder().endStore();
+        d.store(b, "private", "bert", "bert@example.org").skeleton("b000", "b001").folder("b002", "b001", "inbox", "Inbox")
+                .message("d0000001", "IPM.Note", "b").endMessage().endFolder().endStore();
+        d.store(pub, "public", null, null).skeleton("e000", "e001").folder("e002", "e001", null, "Board")
+                .message("e0000001", "IPM.Post", "p").endMessage().endFolder().endStore();
+        d.finish();
+        importer.addUsers(List.of("bert@example.org", "public@example.org"));
+        MigrateRun.Result r = MigrateRun.to(importer).args("--ca-file=" + pki.caCert, "--input=" + dump,
+                "--user=bert@example.org", "--public", "--map=public=public@example.org", "--default-domain=example.org").go(tmp);
+        assertEquals(0, r.code(), r.toString());
+        assertEquals("not_selected", r.store(A).get("status").asText());
+        assertEquals("imported", r.store(b).get("status").asText());
+        assertEquals("imported", r.store(pub).get("status").asText());
+        assertEquals(1, importer.store.messageCount("public@example.org", pub.toUpperCase()));
+        MigrateRun.Result typo = MigrateRun.to(importer).args("--ca-file=" + pki.caCert, "--input=" + dump,
+                "--user=bret", "--journal=" + tmp.resolve("j")).go(tmp);
+        assertEquals(2, typo.code(), typo.toString());
+        assertEquals(1, lines(typo.stderr(), "migrate: no store matches --user bret"), typo.stderr());
+    }
 }

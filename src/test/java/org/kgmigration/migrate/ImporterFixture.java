@@ -29,6 +29,8 @@ public final class ImporterFixture implements AutoCloseable {
     private final LiveConfig.Overrides overrides;
 
     private String bindHost = "127.0.0.1";
+    /** Client CA for mutual TLS (set before {@link #startServer()}), or null. */
+    public Path clientCa;
 
     private ImporterFixture(Path dir, TestPki pki, int port, LiveConfig.Overrides overrides) {
         this.dir = dir;
@@ -78,7 +80,7 @@ public final class ImporterFixture implements AutoCloseable {
     public void startServer() {
         LiveConfig live = LiveConfig.start(config, overrides);
         store = MailboxStore.open(StoreLocation.embedded(dir));
-        server = ImporterServer.start(new ServerSettings(bindHost, port, pki.serverCert, pki.serverKey, null, dir),
+        server = ImporterServer.start(new ServerSettings(bindHost, port, pki.serverCert, pki.serverKey, clientCa, dir),
                 live, store);
     }
 
