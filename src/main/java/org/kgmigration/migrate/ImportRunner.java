@@ -366,7 +366,7 @@ public final class ImportRunner {
         String upn;
         /** null while delivering; else why the store's records are passed over */
         String skip;
-        boolean failed;
+        volatile boolean failed;
         final Set<String> roots = new HashSet<>();
         String ipmSubtree;
         final Map<String, String> notImported = new HashMap<>();
