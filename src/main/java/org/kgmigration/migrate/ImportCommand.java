@@ -202,6 +202,10 @@ public final class ImportCommand implements Callable<Integer> {
         if (failure != null) {
             throw failure;
         }
+        if (report.fatal() != null && !report.isInterrupted()) {
+            // the run stopped early: end with the one line that says why
+            throw new KgmException(report.fatal());
+        }
         return code == null ? report.exitCode() : code;
     }
 

@@ -171,6 +171,10 @@ public final class ImportReport {
         interrupted = true;
     }
 
+    public boolean isInterrupted() {
+        return interrupted;
+    }
+
     /** Counts store-level items (store properties, ACLs, rules ...) that API v1 cannot apply yet. */
     public void notCarried(long n) {
         notCarried.addAndGet(n);

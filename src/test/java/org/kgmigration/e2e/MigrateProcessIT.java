@@ -156,4 +156,29 @@ class MigrateProcessIT {
         assertEquals(List.of(), new StoreCompare(importer.store, Map.of(A, "anna@example.org")).run(dump, m -> true)
                 .differences());
     }
+
+    @Test
+    void a_dry_run_on_a_pipe_without_a_store_index_checks_each_store_as_it_comes() throws Exception {
+        importer = ImporterFixture.start(tmp.resolve("imp"), pki, null);
+        importer.addUser("anna@example.org", false);
+        Path dump = tmp.resolve("two.kgd");
+        TestDump d = TestDump.to(dump);
+        d.header();
+        d.store(A, "private", "anna@example.org", null).skeleton("a000", "a001").folder("a002", "a001", "inbox", "Inbox")
+                .message("c0000001", "IPM.Note", "x").endMessage().endFolder().endStore();
+        d.store(TestDump.guid(2), "private", "bert", null).skeleton("b000", "b001").endStore();
+        d.finish();
+        Programs.Result r;
+        try (InputStream in = Files.newInputStream(dump)) {
+            r = Programs.program("migrate", "import", "--stdin", "--dry-run", "--ca-file=" + pki.caCert,
+                    "--report=" + tmp.resolve("r.json")).env("IMPORTER_IMPORT_URL", importer.url()).cwd(tmp).stdin(in).go();
+        }
+        assertEquals(1, r.exitCode(), r.stderr());
+        JsonNode rep = new ObjectMapper().readTree(tmp.resolve("r.json").toFile());
+        assertEquals("would_import", rep.get("stores").get(0).get("status").asText());
+        assertEquals("unmapped", rep.get("stores").get(1).get("status").asText());
+        assertTrue(r.stderr().contains("nothing was uploaded"), r.stderr());
+        assertEquals(0, count());
+        assertTrue(!Files.exists(tmp.resolve("migrate-import.journal")));
+    }
 }

@@ -239,4 +239,35 @@ class ImportErrorsTest {
         assertEquals(2, typo.code(), typo.toString());
         assertEquals(1, lines(typo.stderr(), "migrate: no store matches --user bret"), typo.stderr());
     }
+
+    @Test
+    void a_network_loss_stops_the_run_and_the_next_run_resumes_from_the_journal() throws Exception {
+        importer = ImporterFixture.start(tmp.resolve("imp"), pki, null);
+        importer.addUser("anna@example.org", false);
+        Path dump = small(tmp, 300);
+        MigrateRun run = MigrateRun.to(importer)
+                .config(tmp, "delivery:\n  batch_size: 10\n  concurrency: 2\n  retries: {max: 2, initial_delay_ms: 50,"
+                        + " max_delay_ms: 100}\n")
+                .args("--ca-file=" + pki.caCert, "--input=" + dump);
+        CompletableFuture<MigrateRun.Result> f = CompletableFuture.supplyAsync(() -> run.go(tmp));
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (importer.store.messageCount("anna@example.org", A.toUpperCase()) < 60 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(10);
+        }
+        importer.stopServer();
+        MigrateRun.Result first = f.get(120, TimeUnit.SECONDS);
+        assertEquals(1, first.code(), first.toString());
+        assertTrue(first.stderr().lines().anyMatch(l -> l.startsWith("migrate: ") && l.contains("unreachable")),
+                first.stderr());
+        assertEquals("failed", first.store(A).get("status").asText(), first.toString());
+        importer.startServer();
+        long before = importer.store.messageCount("anna@example.org", A.toUpperCase());
+        assertTrue(before >= 60 && before < 300, "stopped in the middle: " + before);
+
+        MigrateRun.Result second = run.go(tmp);
+        assertEquals(0, second.code(), second.toString());
+        assertTrue(second.store(A).get("batchesDoneInEarlierRun").asInt() >= 5, second.toString());
+        assertTrue(second.store(A).get("imported").asInt() <= 300 - before + 20, second.toString());
+        assertEquals(300, importer.store.messageCount("anna@example.org", A.toUpperCase()));
+    }
 }
