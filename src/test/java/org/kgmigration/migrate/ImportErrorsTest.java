@@ -270,4 +270,27 @@ class ImportErrorsTest {
         assertTrue(second.store(A).get("imported").asInt() <= 300 - before + 20, second.toString());
         assertEquals(300, importer.store.messageCount("anna@example.org", A.toUpperCase()));
     }
+
+    @Test
+    void a_dump_file_in_an_awkward_path_and_a_pkcs12_trust_store_work() throws Exception {
+        importer = ImporterFixture.start(tmp.resolve("imp"), pki, null);
+        importer.addUser("anna@example.org", false);
+        Path dir = tmp.resolve("USB Stick (2) + 100% & more");
+        Files.createDirectories(dir);
+        Path dump = Files.move(small(tmp, 3), dir.resolve("kgdump host #1 ä.d1"));
+        java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        try (var in = Files.newInputStream(pki.caCert)) {
+            ks.setCertificateEntry("ca", java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        try (var out = Files.newOutputStream(tmp.resolve("trust.p12"))) {
+            ks.store(out, "pw-123".toCharArray());
+        }
+        MigrateRun.Result r = MigrateRun.to(importer).env("TRUST_PW", "pw-123")
+                .config(tmp, "tls:\n  trust_store: trust.p12\n  trust_store_password_env: TRUST_PW\n")
+                .args("--input=" + dump).go(tmp);
+        assertEquals(0, r.code(), r.toString());
+        assertEquals(3, importer.store.messageCount("anna@example.org", A.toUpperCase()));
+        assertTrue(Files.exists(dir.resolve("kgdump host #1 ä.d1.journal")));
+    }
 }
