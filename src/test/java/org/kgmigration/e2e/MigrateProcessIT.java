@@ -181,4 +181,32 @@ class MigrateProcessIT {
         assertEquals(0, count());
         assertTrue(!Files.exists(tmp.resolve("migrate-import.journal")));
     }
+
+    @Test
+    void ctrl_c_ends_with_130_and_the_hint_to_run_again() throws Exception {
+        importer = ImporterFixture.start(tmp.resolve("imp"), pki, null);
+        importer.addUser("anna@example.org", false);
+        Path dump = dump(tmp, 1500, 3);
+        Files.writeString(tmp.resolve("m.yaml"), "delivery:\n  batch_size: 20\n  concurrency: 2\n");
+        ProcessBuilder pb = new ProcessBuilder(Programs.projectDir().resolve("bin/migrate").toString(), "import",
+                "--ca-file=" + pki.caCert, "--default-domain=example.org", "--input=" + dump, "--report=" + tmp.resolve("r.json"))
+                .directory(tmp.toFile()).redirectErrorStream(true).redirectOutput(tmp.resolve("run.log").toFile());
+        pb.environment().put("IMPORTER_IMPORT_URL", importer.url());
+        pb.environment().put("IMPORTER_CONFIG", tmp.resolve("m.yaml").toString());
+        Process p = pb.start();
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (count() < 100 && p.isAlive() && System.currentTimeMillis() < deadline) {
+            Thread.sleep(10);
+        }
+        assertTrue(p.isAlive(), Files.readString(tmp.resolve("run.log")));
+        new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        String log = Files.readString(tmp.resolve("run.log"));
+        assertEquals(130, p.exitValue(), log);
+        assertTrue(log.contains("migrate: interrupted; run the same command again to continue where it stopped"), log);
+        assertTrue(Files.exists(tmp.resolve("r.json")), "the report is written on Ctrl-C too");
+        Programs.Result again = migrate("--input=" + dump).env("IMPORTER_CONFIG", tmp.resolve("m.yaml").toString()).go();
+        assertEquals(0, again.exitCode(), again.stderr());
+        assertEquals(1500, count());
+    }
 }
