@@ -21,17 +21,20 @@ import picocli.CommandLine.Option;
 
 /** {@code migrate import}: reads a dump (stdin or file) and delivers it to the importer endpoint. */
 @Command(name = "import", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Reads a kgdump stream and delivers every selected store to its target user on the Exchange4all",
-            "importer over HTTPS: folders first, then attachment data the server does not have yet, then message",
-            "batches, in parallel, retried on timeouts and server errors, idempotent by source identity. A journal",
-            "next to the input (or --journal) lets an interrupted import continue where it stopped when run again.",
-            "Before anything is uploaded every store must have a target user and every target user must exist and",
-            "be inactive; a refused store is reported and nothing of it is sent. See docs/migrate.md."},
+        description = {"Reads a dump (stdin or file) and delivers it to the Exchange4all importer over HTTPS.",
+            "Every selected store goes to its target user: folders first, then the attachment data the",
+            "server does not have yet, then message batches, in parallel, retried on timeouts and server",
+            "errors, idempotent by source identity. A journal next to the input (or --journal) lets an",
+            "interrupted import continue where it stopped when run again with the same input.",
+            "Before anything is uploaded every store needs a target user, and every target user must exist",
+            "and be inactive; a refused store is reported and nothing of it is sent. See docs/migrate.md.",
+            ""},
         footerHeading = "%nEnvironment:%n",
         footer = {
-            "  IMPORTER_CONFIG      YAML settings (mapping, tls, classes, delivery, token, journal); see config/migrate.yaml",
+            "  IMPORTER_CONFIG      YAML settings: mapping, tls, classes, delivery, token, journal",
+            "                       (documented example: config/migrate.yaml)",
             "  IMPORTER_IMPORT_URL  the importer endpoint, e.g. https://e4a.example.org:8443/ (required)",
-            "  IMPORTER_TOKEN       the importer's shared secret, if it requires one (overrides token/token_file)",
+            "  IMPORTER_TOKEN       the importer's shared secret, if it requires one (wins over token_file)",
             "  DEBUG_LEVEL          log verbosity: error|warn|info|debug|trace or 0-4 (default info)",
             "",
             "Exit codes: 0 everything imported, 3 done but items were skipped (see the report), 1 something was",
@@ -85,8 +88,8 @@ public final class ImportCommand implements Callable<Integer> {
     @Option(names = "--report", paramLabel = "FILE", description = "also write the final report as JSON to FILE")
     Path reportFile;
 
-    @Option(names = "--journal", paramLabel = "FILE", description = "the resume journal (journal; default: INPUT.journal next to"
-            + " --input, ./migrate-import.journal with --stdin)")
+    @Option(names = "--journal", paramLabel = "FILE", description = "the resume journal (default: INPUT.journal next to"
+            + " --input, migrate-import.journal in the working directory with --stdin)")
     Path journalFile;
 
     @Option(names = "--insecure", description = "DANGEROUS: do not verify the importer's certificate or host name")
