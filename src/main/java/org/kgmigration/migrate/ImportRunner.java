@@ -166,7 +166,7 @@ public final class ImportRunner {
                         + " checked when the store arrives, and an unmapped store is refused then (use --dry-run first)");
             }
             if (!settings.dryRun()) {
-                journal = Journal.open(settings.journalFile(), fingerprint(h));
+                journal = Journal.open(settings.journalFile(), sourceFingerprint(h), dumpFingerprint(h));
                 if (journal.resumed()) {
                     LOG.info("continuing the import recorded in {}", journal.file());
                 }
@@ -235,11 +235,16 @@ public final class ImportRunner {
         }
     }
 
-    /** Identity of dump and batch settings: a journal applies only to the same input cut the same way. */
-    private String fingerprint(DumpRecord.Header h) {
-        String s = h.sourceServerGuid() + "|" + h.startedMillis() + "|" + h.tool() + "|" + batchItems + "|" + batchBytes
-                + "|" + String.join(",", classes.entries());
-        return sha256Hex(s.getBytes(StandardCharsets.UTF_8)).substring(0, 32);
+    /** The source server and what is sent from it: completed stores stay valid for a new dump of it. */
+    private String sourceFingerprint(DumpRecord.Header h) {
+        String s = h.sourceServerGuid() + "|" + String.join(",", classes.entries());
+        return sha256Hex(s.getBytes(StandardCharsets.UTF_8)).substring(0, 16);
+    }
+
+    /** This dump and how its batches are cut: batch entries apply only to the same input cut the same way. */
+    private String dumpFingerprint(DumpRecord.Header h) {
+        String s = h.startedMillis() + "|" + h.tool() + "|" + batchItems + "|" + batchBytes;
+        return sha256Hex(s.getBytes(StandardCharsets.UTF_8)).substring(0, 16);
     }
 
     // ------------------------------------------------------------------ the pre-check of all stores

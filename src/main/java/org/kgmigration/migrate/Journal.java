@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * is counted as done:
  *
  * <pre>
- * kgm-migrate-journal 1 FINGERPRINT     -- the dump's identity and the batch settings
+ * kgm-migrate-journal 1 SOURCE DUMP     -- identities of source (+ class filter) and dump (+ batch settings)
  * B STORE ORDINAL COUNT LASTKEY         -- message batch ORDINAL (0, 1, ...) of STORE was accepted
  * C STORE UPN                           -- STORE was completed
  * </pre>
@@ -86,12 +86,23 @@ public final class Journal implements AutoCloseable {
         this.resumed = resumed;
     }
 
+    /** For tests: one fingerprint for source and dump. */
+    static Journal open(Path file, String fingerprint) {
+        return open(file, fingerprint, fingerprint);
+    }
+
     /**
-     * Opens the journal at {@code file}. One written for the same fingerprint is continued; one for
-     * another dump or other settings is moved aside to {@code FILE.old} (with a warning) and a new
-     * one is started.
+     * Opens the journal at {@code file}. One written for the same source and dump is continued. One
+     * for a new dump of the same source (kgdump run again, e.g. through a pipe) keeps only its
+     * completed stores, which are skipped; the rest is sent again and the importer skips what it
+     * has. One for another source or other settings is moved aside to {@code FILE.old} (with a
+     * warning) and a new one is started.
+     *
+     * @param source identity of the source server and the settings that decide what is sent
+     * @param dump   identity of this dump and the settings that decide how batches are cut
      */
-    public static Journal open(Path file, String fingerprint) {
+    public static Journal open(Path file, String source, String dump) {
+        String fingerprint = source + " " + dump;
         Map<String, StoreState> stores = new HashMap<>();
         Set<String> completed = new HashSet<>();
         boolean resumed = false;
@@ -125,6 +136,19 @@ public final class Journal implements AutoCloseable {
                         }
                         line = next;
                     }
+                } else if (first != null && first.startsWith(MAGIC + source + " ")) {
+                    String line;
+                    while ((line = r.readLine()) != null) {
+                        String[] f = line.split(" ");
+                        if (f.length == 3 && f[0].equals("C")) {
+                            completed.add(f[1]);
+                        }
+                    }
+                    Path old = file.resolveSibling(file.getFileName() + ".old");
+                    LOG.info("journal {}: a new dump of the same source; its {} completed store(s) are skipped, the store"
+                            + " that was in progress is sent again (the importer skips what it already has); the old"
+                            + " journal is kept as {}", file, completed.size(), old);
+                    Files.move(file, old, StandardCopyOption.REPLACE_EXISTING);
                 } else if (first != null) {
                     Path old = file.resolveSibling(file.getFileName() + ".old");
                     LOG.warn("journal {} belongs to another dump or other batch settings; it is moved to {} and a new"
@@ -142,6 +166,9 @@ public final class Journal implements AutoCloseable {
             if (!resumed) {
                 ch.truncate(0);
                 j.append(MAGIC + fingerprint);
+                for (String c : completed) {
+                    j.append("C " + c + " -");
+                }
             } else {
                 // drop a last line that a kill left unfinished (it was ignored above)
                 long keep = ch.size();

@@ -258,4 +258,31 @@ class ImportDeliveryTest {
         assertEquals(1, dflt.store(A).get("skipped").get("message class not whitelisted (client): IPM.Appointment").asInt(),
                 dflt.toString());
     }
+
+    @Test
+    void a_new_dump_of_the_same_source_skips_the_stores_an_earlier_run_completed() {
+        importer = ImporterFixture.start(tmp.resolve("imp"), pki, null);
+        importer.addUsers(List.of("anna@example.org"));
+        java.util.function.LongFunction<Path> dump = started -> {
+            Path f = tmp.resolve("d" + started + ".kgd");
+            TestDump d = TestDump.to(f).started(started);
+            d.header();
+            d.store(A, "private", "anna@example.org", null).skeleton("a000", "a001").folder("a002", "a001", "inbox", "Inbox")
+                    .message("c0000001", "IPM.Note", "x").endMessage().endFolder().endStore();
+            d.store(B, "private", "bert@example.org", null).skeleton("b000", "b001").folder("b002", "b001", "inbox", "Inbox")
+                    .message("d0000001", "IPM.Note", "y").endMessage().endFolder().endStore();
+            d.finish();
+            return f;
+        };
+        Path journal = tmp.resolve("pipe.journal");
+        MigrateRun.Result first = migrate().args("--input=" + dump.apply(1000L), "--journal=" + journal).go(tmp);
+        assertEquals(1, first.code(), "bert@example.org does not exist yet: " + first);
+        importer.addUser("bert@example.org", false);
+        MigrateRun.Result second = migrate().args("--input=" + dump.apply(2000L), "--journal=" + journal).go(tmp);
+        assertEquals(0, second.code(), second.toString());
+        assertEquals("already_complete", second.store(A).get("status").asText(), second.toString());
+        assertEquals("imported", second.store(B).get("status").asText());
+        assertEquals(1, messages("bert@example.org", B));
+        assertEquals(1, messages("anna@example.org", A));
+    }
 }

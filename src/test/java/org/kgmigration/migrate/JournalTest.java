@@ -72,4 +72,24 @@ class JournalTest {
         Files.writeString(f, "garbage line\n", StandardOpenOption.APPEND);
         assertThrows(KgmException.class, () -> Journal.open(f, "fp2"));
     }
+
+    @Test
+    void a_new_dump_of_the_same_source_keeps_only_the_completed_stores() throws Exception {
+        Path f = tmp.resolve("j");
+        try (Journal j = Journal.open(f, "src", "dump1")) {
+            j.complete("s1", "u@example.org");
+            j.batch("s2", 0, 10, "k09");
+        }
+        try (Journal j = Journal.open(f, "src", "dump2")) {
+            assertTrue(j.storeComplete("s1"));
+            assertNull(j.batchDone("s2", 0), "batches of another dump do not apply");
+        }
+        try (Journal j = Journal.open(f, "src", "dump2")) {
+            assertTrue(j.resumed());
+            assertTrue(j.storeComplete("s1"), "kept in the new journal");
+        }
+        try (Journal j = Journal.open(f, "other-source", "dump2")) {
+            assertFalse(j.storeComplete("s1"));
+        }
+    }
 }
