@@ -1,2 +1,4 @@
--- The data of one attachment instance in database storage, chunk by chunk
-SELECT val_binary FROM lob WHERE instanceid = ? ORDER BY chunkid
+-- The data of one attachment instance in database storage, chunk by chunk. Ordered by the primary
+-- key (instanceid, tag, chunkid) so that the server streams the chunks without a filesort; an
+-- instance has all its chunks under one tag (the reader checks that).
+SELECT val_binary, tag FROM lob WHERE instanceid = ? ORDER BY tag, chunkid

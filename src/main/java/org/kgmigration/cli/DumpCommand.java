@@ -117,7 +117,8 @@ public final class DumpCommand implements Callable<Integer> {
         DumpWriter writer = null;
         KopanoDump dump = null;
         Thread hook = null;
-        try (Progress prog = new Progress(err, mode, progressInterval * 1000L)) {
+        Progress prog = new Progress(err, mode, progressInterval * 1000L);
+        try {
             os = output == null ? StdStreams.stdout() : openPart(output);
             writer = new DumpWriter(os, compress);
             dump = new KopanoDump(src, options, selector, writer, new DumpWriterSpool(writer), cfg.tempDir(), prog,
@@ -153,6 +154,7 @@ public final class DumpCommand implements Callable<Integer> {
         } catch (RuntimeException | IOException e) {
             throw translate(e, output);
         } finally {
+            prog.close();
             if (dump != null) {
                 dump.cleanup();
             }

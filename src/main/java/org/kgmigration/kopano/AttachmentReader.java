@@ -231,7 +231,7 @@ public final class AttachmentReader {
                 ps.close();
                 return new Opened(null, "lob instance " + id, "lob instance " + id + " chunk 0 is NULL");
             }
-            return new Opened(new LobStream(ps, rs, id, first), "lob instance " + id, null);
+            return new Opened(new LobStream(ps, rs, id, first, rs.getInt(2)), "lob instance " + id, null);
         } catch (SQLException | RuntimeException e) {
             KopanoConnector.closeQuietly(rs);
             ps.close();
@@ -244,22 +244,28 @@ public final class AttachmentReader {
         private final PreparedStatement ps;
         private final ResultSet rs;
         private final long id;
+        private final int tag;
         private byte[] chunk;
         private int pos;
         private int chunkNo;
         private boolean done;
 
-        LobStream(PreparedStatement ps, ResultSet rs, long id, byte[] first) {
+        LobStream(PreparedStatement ps, ResultSet rs, long id, byte[] first, int tag) {
             this.ps = ps;
             this.rs = rs;
             this.id = id;
             this.chunk = first;
+            this.tag = tag;
         }
 
         private void load() throws SQLException {
             chunk = rs.getBytes(1);
             if (chunk == null) {
                 throw new SQLException("lob instance " + id + " chunk " + chunkNo + " is NULL");
+            }
+            if (rs.getInt(2) != tag) {
+                throw new SQLException("lob instance " + id + " has chunks under two tags (" + tag + ", "
+                        + rs.getInt(2) + ")");
             }
             pos = 0;
         }

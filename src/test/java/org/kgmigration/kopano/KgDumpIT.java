@@ -100,7 +100,7 @@ class KgDumpIT {
         }
         // per user: login, e-mail and the message counts Kopano itself reported
         DumpTree t = RealDataDumpTest.defaultDump(name);
-        for (var e : (Iterable<Map.Entry<String, JsonNode>>) ds.manifest().path("kopano_view")::fields) {
+        for (var e : ds.manifest().path("kopano_view").properties()) {
             JsonNode j = byGuid.get(e.getValue().path("guid").asText().toLowerCase(Locale.ROOT));
             if (!e.getKey().equals("public")) {
                 assertEquals(e.getValue().path("user").path("name").asText(), j.path("owner").path("login").asText());

@@ -85,7 +85,7 @@ class RealDataDumpTest {
         Set<String> got = new HashSet<>();
         t.stores.forEach(s -> got.add(s.rec.guid()));
         assertEquals(expected, got);
-        for (var e : (Iterable<Map.Entry<String, JsonNode>>) view::fields) {
+        for (var e : view.properties()) {
             JsonNode v = e.getValue();
             DumpTree.StoreT s = t.store(v.path("guid").asText());
             assertNotNull(s, e.getKey());
@@ -292,10 +292,10 @@ class RealDataDumpTest {
                 "wastebasket", "deleted", "drafts", "drafts", "calendar", "calendar", "contacts", "contacts",
                 "tasks", "tasks", "notes", "notes", "journal", "journal");
         int checked = 0;
-        for (var e : (Iterable<Map.Entry<String, JsonNode>>) ds.manifest().path("kopano_view")::fields) {
+        for (var e : ds.manifest().path("kopano_view").properties()) {
             JsonNode special = e.getValue().path("special_folders");
             DumpTree.StoreT s = t.store(e.getValue().path("guid").asText());
-            for (var sf : (Iterable<Map.Entry<String, JsonNode>>) special::fields) {
+            for (var sf : special.properties()) {
                 String role = sf.getKey().equals("junk") ? "junk" : roleName.get(sf.getKey());
                 assertNotNull(role, sf.getKey());
                 String id = s.rec.specialFolders().get(role);
