@@ -214,6 +214,28 @@ final class ManifestCompare {
         if (!m.storage().equals(h.attachmentStorage())) {
             diff("header: attachment storage " + h.attachmentStorage() + " != " + m.storage());
         }
+        // the store index migrate reads before uploading: the dump's stores, in order, with their owners
+        List<DumpRecord.Store> index = org.kgmigration.migrate.StoreIndex.fromHeader(h);
+        if (index == null || index.size() != dump.stores.size()) {
+            diff("header: store index " + (index == null ? "missing" : index.size() + " entries") + " for "
+                    + dump.stores.size() + " stores");
+            return;
+        }
+        for (int i = 0; i < index.size(); i++) {
+            DumpRecord.Store x = index.get(i);
+            DumpRecord.Store r = dump.stores.get(i).rec;
+            DumpRecord.Owner xo = x.owner();
+            DumpRecord.Owner ro = r.owner();
+            boolean same = x.guid().equals(r.guid()) && x.type().equals(r.type())
+                    && (xo == null ? ro == null || ro.loginName() == null && ro.email() == null && ro.lastOwnerName() == null
+                    : ro != null && java.util.Objects.equals(xo.loginName(), ro.loginName())
+                    && java.util.Objects.equals(xo.email(), ro.email())
+                    && java.util.Objects.equals(xo.lastOwnerName(), ro.lastOwnerName())
+                    && java.util.Objects.equals(xo.userId(), ro.userId()));
+            if (!same) {
+                diff("header: store index entry " + i + " " + x + " does not match the store record " + r.guid());
+            }
+        }
     }
 
     private boolean deleted(FixtureManifest.Folder f) {
