@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         versionProvider = Version.class,
         description = "Reads a kgdump stream (stdin or file), maps source stores to target users, filters "
                 + "message classes and uploads everything over HTTPS to the Exchange4all importer.",
-        subcommands = {InspectCommand.class},
+        subcommands = {InspectCommand.class, org.kgmigration.migrate.ImportCommand.class},
         footerHeading = "%nEnvironment:%n",
         footer = {
             "  IMPORTER_CONFIG      YAML file: user mapping, TLS trust, class whitelist, concurrency",

@@ -38,6 +38,7 @@ public final class MessageClassWhitelist {
             "IPM.ExtendedRule.Message",
             "IPM.Rule.Message",
             "IPM.Rule.Version2.Message",
+            "IPM.RuleOrganizer",
             "IPM.AbchPerson",
             "REPORT.IPM");
 

@@ -19,6 +19,8 @@ import org.kgmigration.stream.DumpRecord;
 public final class Directory {
     /** {@code users.id} of EVERYONE, owner of the public store of a non-hosted installation. */
     public static final int EVERYONE = 1;
+    /** {@code users.id} of SYSTEM, owner of the SYSTEM store; like EVERYONE it has no directory entry. */
+    public static final int SYSTEM = 2;
     public static final int ACTIVE_USER = 0x10001;
 
     /** One {@code users} row with the plugin's data. */
@@ -103,10 +105,16 @@ public final class Directory {
                 e.objectClass(), active, lastOwnerName, company);
     }
 
-    /** The grantee of an ACL row: {@code everyone}, a login / group / company name, an e-mail, or null. */
+    /**
+     * The grantee of an ACL row: {@code everyone} or {@code system} for Kopano's two built-in accounts
+     * (named by the server, not the database), a login / group / company name, an e-mail, or null.
+     */
     public String principal(int aclId) {
         if (aclId == EVERYONE) {
             return "everyone";
+        }
+        if (aclId == SYSTEM) {
+            return "system";
         }
         Entry e = byId.get(aclId);
         if (e == null) {

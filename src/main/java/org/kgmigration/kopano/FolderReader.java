@@ -363,7 +363,8 @@ final class FolderReader {
         }
         count.bytes += n;
         store.tally.attachmentBytes.add(n);
-        out.write(new DumpRecord.AttachmentEnd(n, HexFormat.of().formatHex(sha.digest()), false, null));
+        // docs/dump-format.md 8.8: no sha256 for an attachment without data bytes
+        out.write(new DumpRecord.AttachmentEnd(n, n == 0 ? null : HexFormat.of().formatHex(sha.digest()), false, null));
     }
 
     private void missing(String where, String name, String problem, RecordSink out, long sent, MessageDigest sha)

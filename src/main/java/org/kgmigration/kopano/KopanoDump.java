@@ -110,6 +110,8 @@ public final class KopanoDump {
         sel.put("excludeUsers", selector.excludeUsers());
         sel.put("excludeStores", selector.excludeStores());
         sel.put("selected", selected.stream().map(StoreInfo::guid).toList());
+        // the store index lets migrate check every store's mapping and target user before it uploads
+        sel.put("storeIndex", selected.stream().map(KopanoDump::indexEntry).toList());
         Map<String, Object> opts = new LinkedHashMap<>();
         opts.put("includeSoftDeleted", options.includeSoftDeleted());
         opts.put("strict", options.strict());
@@ -121,6 +123,29 @@ public final class KopanoDump {
                 : att.kind().name().toLowerCase(Locale.ROOT);
         write(new DumpRecord.Header(DumpFormat.VERSION, "kgdump", toolVersion, schema.serverGuid(), schema.revision(),
                 storage, sel, started, opts));
+    }
+
+    /** One entry of the Header's {@code selection.storeIndex} (see docs/dump-format.md). */
+    static Map<String, Object> indexEntry(StoreInfo s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("guid", s.guid());
+        m.put("type", s.kind());
+        DumpRecord.Owner o = s.owner();
+        if (o != null) {
+            if (o.userId() != null) {
+                m.put("userId", (long) o.userId());
+            }
+            if (o.loginName() != null) {
+                m.put("loginName", o.loginName());
+            }
+            if (o.email() != null) {
+                m.put("email", o.email());
+            }
+            if (o.lastOwnerName() != null) {
+                m.put("lastOwnerName", o.lastOwnerName());
+            }
+        }
+        return m;
     }
 
     /** The selected stores, in database order. */

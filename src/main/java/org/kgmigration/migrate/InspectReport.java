@@ -143,10 +143,12 @@ public record InspectReport(Header header, List<StoreReport> stores, Totals tota
         for (StoreReport s : stores) {
             b.append(String.format("%nStore %s  %s  owner: %s%n", s.guid(), s.type(), ownerText(s.owner())));
             int w = "FOLDER".length();
+            int rw = "ROLE".length();
             for (FolderReport f : s.folders()) {
                 w = Math.max(w, f.path().length() + (f.deleted() ? " (deleted)".length() : 0));
+                rw = Math.max(rw, f.role() == null ? 1 : f.role().length());
             }
-            String row = "  %-" + w + "s  %-12s %9s %11s %12s %8s %14s%n";
+            String row = "  %-" + w + "s  %-" + rw + "s %9s %11s %12s %8s %14s%n";
             b.append(String.format(row, "FOLDER", "ROLE", "MESSAGES", "ASSOCIATED", "ATTACHMENTS", "MISSING", "BYTES"));
             for (FolderReport f : s.folders()) {
                 b.append(String.format(row, f.path() + (f.deleted() ? " (deleted)" : ""), f.role() == null ? "-" : f.role(),

@@ -68,7 +68,7 @@ public sealed interface DumpRecord {
      *
      * @param userId    {@code acl.id} ({@code users.id}; 1 = everyone)
      * @param principal login / group name or e-mail of the grantee where the database knows it,
-     *                  {@code everyone} for id 1, else null
+     *                  {@code everyone} for id 1, {@code system} for id 2, else null
      * @param type      2 = grant, 1 = deny (stored but never evaluated by Kopano)
      * @param rights    MAPI folder-rights bit mask
      */

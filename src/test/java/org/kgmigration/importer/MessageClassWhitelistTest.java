@@ -26,7 +26,7 @@ class MessageClassWhitelistTest {
                 "IPM.Schedule.Meeting.Canceled", "IPM.Contact", "IPM.DistList", "IPM.Task", "IPM.TaskRequest.Accept",
                 "IPM.StickyNote", "IPM.Activity", "IPM.Post", "IPM.Microsoft.ScheduleData.FreeBusy",
                 "IPM.Configuration.WorkHours", "REPORT.IPM.Note.NDR", "REPORT.IPM.Note.IPNRN",
-                "IPM.OLE.CLASS.{00061055-0000-0000-C000-000000000046}", "IPM")) {
+                "IPM.OLE.CLASS.{00061055-0000-0000-C000-000000000046}", "IPM", "IPM.RuleOrganizer")) {
             assertTrue(d.allows(c), c);
         }
         for (String c : List.of("IPM.Vendor.Custom", "IPC.Something", "", "Foo")) {

@@ -28,8 +28,10 @@ import org.slf4j.LoggerFactory;
 public final class ImporterServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ImporterServer.class);
     private final Main main;
+    private final ImporterHttpServer http;
 
-    private ImporterServer(Main main) {
+    private ImporterServer(Main main, ImporterHttpServer http) {
+        this.http = http;
         this.main = main;
     }
 
@@ -80,7 +82,7 @@ public final class ImporterServer implements AutoCloseable {
         LOG.info("importer listening on https://{}:{}/ (store {}, client certificates {})",
                 settings.host().contains(":") ? "[" + settings.host() + "]" : settings.host(), settings.port(),
                 store.describe(), settings.tlsClientCa() == null ? "not required" : "required");
-        return new ImporterServer(main);
+        return new ImporterServer(main, http);
     }
 
     private static String rootMessage(Throwable e) {
@@ -123,8 +125,17 @@ public final class ImporterServer implements AutoCloseable {
         return main.getCamelContext();
     }
 
+    /**
+     * Stops the listener first, so that a client sees a closed connection (and retries) rather than
+     * the 404 answers of a router whose routes are already gone, then stops Camel.
+     */
     @Override
     public void close() {
+        try {
+            http.stop();
+        } catch (RuntimeException e) {
+            LOG.warn("stopping the HTTPS listener: {}", e.toString());
+        }
         main.stop();
     }
 }
