@@ -73,55 +73,15 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/kgbench-kgdump.XXXXXX")
 on_exit "rm -rf '$work'"
 
 # ---- fixtures -----------------------------------------------------------------------------------
-# fixture M -> sets fx_db, fx_dir, fx_build (seconds, or "reused"), fx_messages, fx_attachments, fx_bytes
-fixture() {
-  local per_user=$1 key hash
-  key="users=$users messages=$per_user ratio=$ratio sizes=$sizes storage=$storage catalog=$catalog seed=42"
-  hash=$(printf '%s' "$key" | md5sum | cut -c1-10)
-  fx_db="kgbench_fx_$hash"
-  if [ "$reuse" = 1 ]; then
-    fx_dir="$BENCH_ROOT/bench/out/fixtures/$fx_db"
-  else
-    fx_dir="$work/$fx_db"
-  fi
-  if [ "$reuse" = 1 ] && [ -f "$fx_dir/done" ] && db_exists "$fx_db"; then
-    log "reusing fixture $fx_db ($key)"
-    fx_build=reused
-  else
-    if [ "$reuse" = 0 ] && db_exists "$fx_db"; then
-      fail "database $fx_db exists (left by a --reuse run?); drop it or use --reuse"
-    fi
-    fx_build=""
-    [ "$reuse" = 1 ] || on_exit "db_drop '$fx_db'"
-    db_drop "$fx_db"
-    rm -rf "$fx_dir"
-    mkdir -p "$fx_dir"
-    printf '%s\n' "$key" >"$fx_dir/options"
-    log "building fixture $fx_db ($users users x $per_user mails)"
-    local extra=()
-    [ "$catalog" = 1 ] || extra+=(--no-catalog)
-    FIXTURE_DB_PASSWORD=$TEST_DB_PASSWORD "$BENCH_ROOT/bench/make-fixture.sh" \
-      --db-url "jdbc:mariadb://$TEST_DB_HOST:$TEST_DB_PORT/$fx_db" --db-user "$TEST_DB_USER" --create-database \
-      --attachments-dir "$fx_dir/attachments" --users "$users" --messages "$per_user" \
-      --attachment-ratio "$ratio" --sizes "$sizes" --storage "$storage" "${extra[@]}" \
-      >"$fx_dir/fixture.out" 2>"$fx_dir/fixture.err" \
-      || fail "make-fixture.sh failed: $(grep -v '^make-fixture\(\.sh: wall\|: [0-9]* messages\)' "$fx_dir/fixture.err" | tail -1)"
-    touch "$fx_dir/done"
-  fi
-  [ "$fx_build" = reused ] || fx_build=$(sed -n 's/^time: \([0-9.]*\) s.*/\1/p' "$fx_dir/fixture.out")
-  local totals
-  totals=$(tail -c 8192 "$fx_dir/attachments-manifest.json" | grep -o '"totals":{"stores":[^}]*' | tail -1 || true)
-  fx_messages=$(grep -o '"messages":[0-9]*' <<<"$totals" | cut -d: -f2)
-  fx_attachments=$(grep -o '"attachments":[0-9]*' <<<"$totals" | cut -d: -f2)
-  fx_bytes=$(grep -o '"attachmentBytes":[0-9]*' <<<"$totals" | cut -d: -f2)
-  [ -n "$fx_messages" ] && [ -n "$fx_bytes" ] || fail "cannot read the totals of $fx_dir/attachments-manifest.json"
-}
-
+extra=()
+[ "$catalog" = 1 ] || extra+=(--no-catalog)
 declare -A FX_DB FX_DIR FX_BUILD FX_MSGS FX_ATT FX_BYTES
 for s in small large; do
   per_user=$messages
   [ "$s" = small ] || per_user=$((messages * scale))
-  fixture "$per_user"
+  fixture "$work" "$reuse" "$users users x $per_user mails" \
+    "users=$users messages=$per_user ratio=$ratio sizes=$sizes storage=$storage catalog=$catalog seed=42" \
+    --users "$users" --messages "$per_user" --attachment-ratio "$ratio" --sizes "$sizes" --storage "$storage" "${extra[@]}"
   FX_DB[$s]=$fx_db FX_DIR[$s]=$fx_dir FX_BUILD[$s]=$fx_build FX_MSGS[$s]=$fx_messages
   FX_ATT[$s]=$fx_attachments FX_BYTES[$s]=$fx_bytes
 done
@@ -217,9 +177,7 @@ echo "|---|---|---|---|---|---|---|"
 for s in small large; do
   per_user=$messages
   [ "$s" = small ] || per_user=$((messages * scale))
-  b=${FX_BUILD[$s]}
-  [ "$b" = reused ] || b="$b s"
-  echo "| $s | $per_user | ${FX_MSGS[$s]} | ${FX_ATT[$s]} | $(mib "${FX_BYTES[$s]}") MiB | $storage | $b |"
+  echo "| $s | $per_user | ${FX_MSGS[$s]} | ${FX_ATT[$s]} | $(mib "${FX_BYTES[$s]}") MiB | $storage | ${FX_BUILD[$s]} |"
 done
 echo
 echo "| fixture | concurrency | folders | messages | wall s | start s | messages/s | attachment MiB/s | stream MiB/s | stream MiB | peak RSS MiB | statements | per folder | per message | connections |"

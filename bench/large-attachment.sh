@@ -57,34 +57,9 @@ free_kib=$(df -Pk "$work" | awk 'NR == 2 { print $4 }')
 [ "$free_kib" -gt $((bytes / 1024 * 2 + 1048576)) ] || fail "not enough free disk space in $work for 2 x $size (set TMPDIR)"
 
 # ---- the fixture --------------------------------------------------------------------------------
-key="large-attachment size=$bytes storage=$storage seed=42"
-fx_db="kgbench_fx_$(printf '%s' "$key" | md5sum | cut -c1-10)"
-if [ "$reuse" = 1 ]; then fx_dir="$BENCH_ROOT/bench/out/fixtures/$fx_db"; else fx_dir="$work/$fx_db"; fi
-if [ "$reuse" = 1 ] && [ -f "$fx_dir/done" ] && db_exists "$fx_db"; then
-  log "reusing fixture $fx_db ($key)"
-  fx_build=reused
-else
-  if [ "$reuse" = 0 ] && db_exists "$fx_db"; then
-    fail "database $fx_db exists (left by a --reuse run?); drop it or use --reuse"
-  fi
-  [ "$reuse" = 1 ] || on_exit "db_drop '$fx_db'"
-  db_drop "$fx_db"
-  rm -rf "$fx_dir"
-  mkdir -p "$fx_dir"
-  printf '%s\n' "$key" >"$fx_dir/options"
-  log "building fixture $fx_db (one mail with a $size attachment, $storage)"
-  FIXTURE_DB_PASSWORD=$TEST_DB_PASSWORD "$BENCH_ROOT/bench/make-fixture.sh" \
-    --db-url "jdbc:mariadb://$TEST_DB_HOST:$TEST_DB_PORT/$fx_db" --db-user "$TEST_DB_USER" --create-database \
-    --attachments-dir "$fx_dir/attachments" --users 1 --messages 1 --attachment-ratio 1 \
-    --sizes "fixed:$bytes" --storage "$storage" --no-catalog --no-table-cache \
-    >"$fx_dir/fixture.out" 2>"$fx_dir/fixture.err" \
-    || fail "make-fixture.sh failed: $(grep -v '^make-fixture\(\.sh: wall\|: [0-9]* messages\)' "$fx_dir/fixture.err" | tail -1)"
-  touch "$fx_dir/done"
-  fx_build="$(sed -n 's/^time: \([0-9.]*\) s.*/\1/p' "$fx_dir/fixture.out") s"
-fi
-totals=$(tail -c 8192 "$fx_dir/attachments-manifest.json" | grep -o '"totals":{"stores":[^}]*' | tail -1 || true)
-fx_att=$(grep -o '"attachments":[0-9]*' <<<"$totals" | cut -d: -f2)
-fx_bytes=$(grep -o '"attachmentBytes":[0-9]*' <<<"$totals" | cut -d: -f2)
+fixture "$work" "$reuse" "one mail with a $size attachment, $storage" "large-attachment size=$bytes storage=$storage seed=42" \
+  --users 1 --messages 1 --attachment-ratio 1 --sizes "fixed:$bytes" --storage "$storage" --no-catalog --no-table-cache
+fx_att=$fx_attachments
 [ "$fx_att" = 1 ] && [ "$fx_bytes" = "$bytes" ] \
   || fail "the fixture has $fx_att attachments of $fx_bytes bytes, not one of $bytes (see $fx_dir)"
 counter_setup "$fx_db"
@@ -131,7 +106,7 @@ echo "large-attachment benchmark, $(today)"
 echo "machine: $(machine)"
 echo "command: bench/large-attachment.sh $args_given"
 echo "load average (1, 5, 15 min): $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "fixture: one mail with one attachment of $bytes bytes ($(mib "$bytes") MiB), $storage storage, built in $fx_build"
+echo "fixture: one mail with one attachment of $bytes bytes ($(mib "$bytes") MiB), $storage storage, $([ "$fx_build" = reused ] && echo "reused from an earlier run" || echo "built in $fx_build")"
 echo
 echo "| step | JAVA_OPTS | wall s | attachment MiB/s | stream MiB/s | stream MiB | peak RSS MiB | statements |"
 echo "|---|---|---|---|---|---|---|---|"

@@ -60,6 +60,44 @@ db_check() {
 db_exists() { [ -n "$(db "SHOW DATABASES LIKE '$1'")" ]; }
 db_drop() { db "DROP DATABASE IF EXISTS \`$1\`" >/dev/null; }
 
+# ---- fixtures -----------------------------------------------------------------------------------
+# fixture WORK REUSE DESCRIPTION KEY MAKE-FIXTURE-ARGS...: a fixture database and attachment
+# directory built by bench/make-fixture.sh, named after KEY (the options that make it). With REUSE=1
+# it lives in bench/out/fixtures/ and is kept, and one made before with the same KEY is used again;
+# otherwise it is made in WORK and dropped at the end. Sets fx_db, fx_dir, fx_build (seconds of the
+# builder, or "reused") and from the manifest fx_messages, fx_attachments, fx_bytes.
+fixture() {
+  local work=$1 reuse=$2 what=$3 key=$4 totals
+  shift 4
+  fx_db="kgbench_fx_$(printf '%s' "$key" | md5sum | cut -c1-10)"
+  if [ "$reuse" = 1 ]; then fx_dir="$BENCH_ROOT/bench/out/fixtures/$fx_db"; else fx_dir="$work/$fx_db"; fi
+  if [ "$reuse" = 1 ] && [ -f "$fx_dir/done" ] && db_exists "$fx_db"; then
+    log "reusing fixture $fx_db ($what)"
+    fx_build=reused
+  else
+    if [ "$reuse" = 0 ] && db_exists "$fx_db"; then
+      fail "database $fx_db exists (left by a --reuse run?); drop it or use --reuse"
+    fi
+    [ "$reuse" = 1 ] || on_exit "db_drop '$fx_db'"
+    db_drop "$fx_db"
+    rm -rf "$fx_dir"
+    mkdir -p "$fx_dir"
+    printf '%s\n' "$key" >"$fx_dir/options"
+    log "building fixture $fx_db ($what)"
+    FIXTURE_DB_PASSWORD=$TEST_DB_PASSWORD "$BENCH_ROOT/bench/make-fixture.sh" \
+      --db-url "jdbc:mariadb://$TEST_DB_HOST:$TEST_DB_PORT/$fx_db" --db-user "$TEST_DB_USER" --create-database \
+      --attachments-dir "$fx_dir/attachments" "$@" >"$fx_dir/fixture.out" 2>"$fx_dir/fixture.err" \
+      || fail "make-fixture.sh failed: $(grep -v '^make-fixture\(\.sh: wall\|: [0-9]* messages\)' "$fx_dir/fixture.err" | tail -1)"
+    touch "$fx_dir/done"
+    fx_build="$(sed -n 's/^time: \([0-9.]*\) s.*/\1/p' "$fx_dir/fixture.out") s"
+  fi
+  totals=$(tail -c 8192 "$fx_dir/attachments-manifest.json" | grep -o '"totals":{"stores":[^}]*' | tail -1 || true)
+  fx_messages=$(grep -o '"messages":[0-9]*' <<<"$totals" | cut -d: -f2)
+  fx_attachments=$(grep -o '"attachments":[0-9]*' <<<"$totals" | cut -d: -f2)
+  fx_bytes=$(grep -o '"attachmentBytes":[0-9]*' <<<"$totals" | cut -d: -f2)
+  [ -n "$fx_messages" ] && [ -n "$fx_bytes" ] || fail "cannot read the totals of $fx_dir/attachments-manifest.json"
+}
+
 # ---- programs -----------------------------------------------------------------------------------
 BENCH_JAR="$BENCH_ROOT/target/kg-migration.jar"
 # Builds target/kg-migration.jar (bin/* use it) when it is missing or older than the sources.
