@@ -69,7 +69,7 @@ command -v openssl >/dev/null 2>&1 || fail "needs openssl for the test certifica
 [ "$store" = h2 ] || db_check
 ensure_jar
 work=$(mktemp -d "${TMPDIR:-/tmp}/kgbench-importer.XXXXXX")
-on_exit "rm -rf '$work'"
+remove_later "$work"
 upn=bench@example.org
 clk_tck=$(getconf CLK_TCK)
 
@@ -118,6 +118,7 @@ run() {
     || fail "importer users add failed: $(grep -v '^[0-9-]* [0-9:.]* ' "$dir/users.err" | tail -1)"
 
   log "$name run: importer serve on 127.0.0.1:$port, $n mails"
+  : >"$dir/serve.log"
   JAVA_OPTS="-Xmx$heap" "$BENCH_ROOT/bin/importer" serve --config "$dir/config.yaml" >"$dir/serve.log" 2>&1 &
   pid=$!
   on_exit "stop_pid $pid"

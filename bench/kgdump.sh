@@ -70,7 +70,7 @@ db_check
 ensure_gnu_time
 ensure_jar
 work=$(mktemp -d "${TMPDIR:-/tmp}/kgbench-kgdump.XXXXXX")
-on_exit "rm -rf '$work'"
+remove_later "$work"
 
 # ---- fixtures -----------------------------------------------------------------------------------
 extra=()

@@ -52,7 +52,7 @@ db_check
 ensure_gnu_time
 ensure_jar
 work=$(mktemp -d "${TMPDIR:-/tmp}/kgbench-large.XXXXXX")
-on_exit "rm -rf '$work'"
+remove_later "$work"
 free_kib=$(df -Pk "$work" | awk 'NR == 2 { print $4 }')
 [ "$free_kib" -gt $((bytes / 1024 * 2 + 1048576)) ] || fail "not enough free disk space in $work for 2 x $size (set TMPDIR)"
 

@@ -25,6 +25,14 @@ _bench_cleanup() {
   done
 }
 trap _bench_cleanup EXIT
+# BENCH_KEEP=1 keeps the temporary directory (logs, dumps, stores) for a look afterwards.
+remove_later() {
+  if [ "${BENCH_KEEP:-0}" = 1 ]; then
+    log "temporary files in $1 are kept (BENCH_KEEP=1)"
+  else
+    on_exit "rm -rf '$1'"
+  fi
+}
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
@@ -127,8 +135,9 @@ measured() {
   /usr/bin/time -f '%e %M' -o "$prefix.time" "$@" 2>"$prefix.err" || rc=$?
   return $rc
 }
-wall_of() { awk '{ print $1 }' "$1.time"; }
-rss_of() { awk '{ print $2 }' "$1.time"; }  # KiB
+# (GNU time writes "Command exited with non-zero status N" first when CMD failed: the last line counts.)
+wall_of() { awk 'END { print $1 }' "$1.time"; }
+rss_of() { awk 'END { print $2 }' "$1.time"; }  # KiB
 
 # Stops a process we started: SIGTERM, up to 30 s to end, then SIGKILL.
 stop_pid() {
