@@ -102,6 +102,6 @@ else
   exit 1
 fi
 
-mvn -B verify \
-  -Dtest.db.host="$TEST_DB_HOST" -Dtest.db.port="$TEST_DB_PORT" \
-  -Dtest.db.user="$TEST_DB_USER" -Dtest.db.password="$TEST_DB_PASSWORD" "$@"
+# the tests (TestDatabase) read these
+export TEST_DB_HOST TEST_DB_PORT TEST_DB_USER TEST_DB_PASSWORD
+mvn -B verify "$@"

@@ -173,7 +173,7 @@ class FixturePipelineIT {
             assertEquals(expected, perFolder, "messages per folder");
             long skippedInReport = 0;
             for (JsonNode st : report.get("stores")) {
-                for (var e : (Iterable<Map.Entry<String, JsonNode>>) st.get("skipped")::fields) {
+                for (var e : st.get("skipped").properties()) {
                     if (e.getKey().startsWith("message class not whitelisted")) {
                         skippedInReport += e.getValue().asLong();
                     }

@@ -21,7 +21,8 @@ class ProgressTest {
         assertTrue(t.contains("42 messages") && t.contains("anna -> anna@example.org"), t);
 
         ByteArrayOutputStream log = new ByteArrayOutputStream();
-        try (Progress p = new Progress(new PrintStream(log, true, StandardCharsets.UTF_8), false, -1, () -> 2L << 20, 1).start()) {
+        Progress plain = new Progress(new PrintStream(log, true, StandardCharsets.UTF_8), false, -1, () -> 2L << 20, 1).start();
+        try (plain) {
             Thread.sleep(1300);
         }
         String l = log.toString(StandardCharsets.UTF_8);
