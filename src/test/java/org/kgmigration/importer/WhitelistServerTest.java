@@ -2,8 +2,15 @@ package org.kgmigration.importer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
@@ -11,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kgmigration.api.ImportApi;
 import org.kgmigration.importer.store.StoreLocation;
+import javax.net.ssl.SSLSocket;
 
 /** The IP whitelist over real HTTPS on loopback: single addresses, CIDR, IPv6, reload, feature off. */
 class WhitelistServerTest {
@@ -52,6 +60,60 @@ class WhitelistServerTest {
             assertEquals(403, s.client().get(ImportApi.userPath("a@example.org")).status());
             assertEquals(403, s.client().put(ImportApi.blobPath("0".repeat(64)), new byte[] {1}).status());
             assertEquals(0, s.store.blobCount());
+        }
+    }
+
+    /**
+     * A refused client is answered as soon as its headers are in: the server does not wait for (nor
+     * receive, spool or store) the body. The client announces 64 MiB and sends none of it; a server
+     * that read the body first would keep waiting and the read would time out.
+     */
+    @Test
+    void a_refused_upload_is_answered_before_its_body_is_read() throws IOException {
+        try (LogCapture log = new LogCapture();
+             TestServer s = start("early", "127.0.0.1", TestServer.config(null, "203.0.113.19"))) {
+            String response = headersOnly(s, "");
+            assertTrue(response.startsWith("HTTP/1.1 403"), response);
+            assertTrue(response.toLowerCase(java.util.Locale.ROOT).contains("connection: close"), response);
+            assertTrue(response.contains("not on this server's import whitelist"), response);
+            assertTrue(log.has("refused", "PUT", "127.0.0.1"), log.lines().toString());
+            assertEquals(0, s.store.blobCount());
+        }
+    }
+
+    @Test
+    void a_wrong_token_is_refused_before_the_body_is_read() throws IOException {
+        Path token = tmp.resolve("early-token-file");
+        Files.writeString(token, "s3cret-token-of-some-length\n");
+        String config = TestServer.config("token_file: " + token, "127.0.0.1");
+        try (TestServer s = start("early-token", "127.0.0.1", config)) {
+            String response = headersOnly(s, "Authorization: Bearer wrong\r\n");
+            assertTrue(response.startsWith("HTTP/1.1 401"), response);
+            assertEquals(0, s.store.blobCount());
+        }
+        // an allowed client with the right token is not answered before it sends the body
+        try (TestServer s = start("early-ok", "127.0.0.1", config)) {
+            assertThrows(SocketTimeoutException.class,
+                    () -> headersOnly(s, "Authorization: Bearer s3cret-token-of-some-length\r\n"));
+        }
+    }
+
+    /** Sends the headers of a 64 MiB blob upload, no body, and returns what the server answers within 5 s. */
+    private static String headersOnly(TestServer s, String extraHeaders) throws IOException {
+        try (SSLSocket socket = (SSLSocket) pki.clientContext(false).getSocketFactory().createSocket(s.host, s.port)) {
+            socket.setSoTimeout(5000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("PUT " + ImportApi.blobPath("0".repeat(64)) + " HTTP/1.1\r\nHost: " + s.host + ":" + s.port
+                    + "\r\nContent-Type: application/octet-stream\r\nContent-Length: " + (64L << 20) + "\r\n"
+                    + extraHeaders + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            ByteArrayOutputStream got = new ByteArrayOutputStream();
+            byte[] buf = new byte[8192];
+            for (int n; (n = in.read(buf)) > 0; ) { // the server closes the connection after a refusal
+                got.write(buf, 0, n);
+            }
+            return got.toString(StandardCharsets.UTF_8);
         }
     }
 

@@ -11,16 +11,22 @@ import org.apache.camel.Message;
 import org.apache.camel.Processor;
 import org.apache.camel.component.platform.http.vertx.HttpMessage;
 import org.kgmigration.importer.ApiException;
+import org.kgmigration.importer.ImporterConfig;
 import org.kgmigration.importer.IpWhitelist;
 import org.kgmigration.importer.LiveConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The first step of every API route: the client's address must be on the IP whitelist (403 and a
- * log line naming the address otherwise), and when a shared secret is configured the request must
- * carry it ({@code Authorization: Bearer TOKEN}, else 401). The address is the TCP peer of the
- * connection; forwarding headers are ignored.
+ * Who may use the import API: the client's address must be on the IP whitelist (403 and a log line
+ * naming the address otherwise), and when a shared secret is configured the request must carry it
+ * ({@code Authorization: Bearer TOKEN}, else 401). The address is the TCP peer of the connection;
+ * forwarding headers are ignored.
+ *
+ * <p>The decision is taken twice: by {@link EarlyGuard} on the Vert.x router as soon as the request
+ * line and headers have arrived, so that a refused client cannot make the server receive or spool
+ * its request body; and again as the first step of every API route (this processor), which also
+ * records the client address for the routes' log lines.
  */
 public final class ImportGuard implements Processor {
     private static final Logger LOG = LoggerFactory.getLogger(ImportGuard.class);
@@ -35,43 +41,60 @@ public final class ImportGuard implements Processor {
     @Override
     public void process(Exchange exchange) {
         Message in = exchange.getIn();
-        InetAddress address = remoteAddress(in);
-        String shown = address == null ? "unknown" : IpWhitelist.display(address);
-        exchange.setProperty(CLIENT, shown);
+        InetAddress address = remoteAddress(in instanceof HttpMessage hm ? hm.getRequest() : null);
+        exchange.setProperty(CLIENT, display(address));
         String what = in.getHeader(Exchange.HTTP_METHOD, String.class) + " " + in.getHeader(Exchange.HTTP_PATH, String.class);
-        LiveConfig.Snapshot s = config.current();
-        if (s.whitelist().isEmpty()) {
-            LOG.warn("refused {} from {}: the import API is off because {}", what, shown, s.offReason());
-            throw new ApiException(403, "forbidden", "the import API is disabled on this server (no trusted"
-                    + " addresses configured); your address is " + shown);
-        }
-        if (address == null || !s.whitelist().allows(address)) {
-            LOG.warn("refused {} from {}: address not in {}.ip_white_lists of {}", what, shown,
-                    org.kgmigration.importer.ImporterConfig.SECTION, config.file());
-            throw new ApiException(403, "forbidden", "address " + shown + " is not on this server's import whitelist");
-        }
-        if (s.token() != null) {
-            String auth = in.getHeader("Authorization", String.class);
-            String given = auth != null && auth.startsWith("Bearer ") ? auth.substring(7).trim() : "";
-            if (!MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), s.token().getBytes(StandardCharsets.UTF_8))) {
-                LOG.warn("refused {} from {}: {}", what, shown, auth == null ? "no token" : "wrong token");
-                throw new ApiException(401, "unauthorized", "this server requires its shared-secret token"
-                        + " (Authorization: Bearer ...)");
-            }
+        ApiException refusal = check(address, in.getHeader("Authorization", String.class), what);
+        if (refusal != null) {
+            throw refusal;
         }
         in.removeHeader("Authorization");
     }
 
-    private static InetAddress remoteAddress(Message in) {
-        if (in instanceof HttpMessage hm) {
-            HttpServerRequest req = hm.getRequest();
-            SocketAddress sa = req == null ? null : req.connection().remoteAddress(false);
-            if (sa != null && sa.hostAddress() != null) {
-                try {
-                    return InetAddress.getByName(sa.hostAddress()); // an address literal: no lookup
-                } catch (UnknownHostException e) {
-                    return null;
-                }
+    /**
+     * Decides whether a request may go on.
+     *
+     * @param address       the TCP peer, null when unknown (always refused)
+     * @param authorization the request's {@code Authorization} header, or null
+     * @param what          method and path, for the log line
+     * @return null when allowed, else the refusal (already logged)
+     */
+    ApiException check(InetAddress address, String authorization, String what) {
+        String shown = display(address);
+        LiveConfig.Snapshot s = config.current();
+        if (s.whitelist().isEmpty()) {
+            LOG.warn("refused {} from {}: the import API is off because {}", what, shown, s.offReason());
+            return new ApiException(403, "forbidden", "the import API is disabled on this server (no trusted"
+                    + " addresses configured); your address is " + shown);
+        }
+        if (address == null || !s.whitelist().allows(address)) {
+            LOG.warn("refused {} from {}: address not in {}.ip_white_lists of {}", what, shown, ImporterConfig.SECTION,
+                    config.file());
+            return new ApiException(403, "forbidden", "address " + shown + " is not on this server's import whitelist");
+        }
+        if (s.token() != null) {
+            String given = authorization != null && authorization.startsWith("Bearer ")
+                    ? authorization.substring(7).trim() : "";
+            if (!MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), s.token().getBytes(StandardCharsets.UTF_8))) {
+                LOG.warn("refused {} from {}: {}", what, shown, authorization == null ? "no token" : "wrong token");
+                return new ApiException(401, "unauthorized", "this server requires its shared-secret token"
+                        + " (Authorization: Bearer ...)");
+            }
+        }
+        return null;
+    }
+
+    static String display(InetAddress address) {
+        return address == null ? "unknown" : IpWhitelist.display(address);
+    }
+
+    static InetAddress remoteAddress(HttpServerRequest req) {
+        SocketAddress sa = req == null ? null : req.connection().remoteAddress(false);
+        if (sa != null && sa.hostAddress() != null) {
+            try {
+                return InetAddress.getByName(sa.hostAddress()); // an address literal: no lookup
+            } catch (UnknownHostException e) {
+                return null;
             }
         }
         return null;

@@ -42,7 +42,8 @@ public final class ImporterServer implements AutoCloseable {
         conf.setBindHost(settings.host());
         conf.setBindPort(settings.port());
         conf.setSslContextParameters(tls);
-        ImporterHttpServer http = new ImporterHttpServer(conf, settings.tlsClientCa() != null);
+        ImportGuard guard = new ImportGuard(config);
+        ImporterHttpServer http = new ImporterHttpServer(conf, settings.tlsClientCa() != null, guard);
 
         Path spool = settings.dataDir().resolve("spool");
         try {
@@ -59,7 +60,7 @@ public final class ImporterServer implements AutoCloseable {
                 .withStreamCachingSpoolEnabled(true)
                 .withStreamCachingSpoolDirectory(spool.toAbsolutePath().toString())
                 .withStreamCachingSpoolThreshold(1L << 20);
-        main.bind("importGuard", new ImportGuard(config));
+        main.bind("importGuard", guard);
         main.bind("importApi", new ImportApiBean(new ImportService(store, config)));
         main.bind("apiErrors", new ApiErrorResponder());
         main.configure().addConfiguration(new CamelConfiguration() {
