@@ -195,7 +195,7 @@ done
 echo
 L1=large-c1 S1=small-c1 LN=large-c$conc SN=small-c$conc
 lob=""
-[ "$storage" != database ] || lob="; database storage: + 1 per attachment (its lob rows)"
+[ "$storage" != database ] || lob="; database storage: + 1 per batch (the lob rows of all its attachments), not per attachment"
 echo "| ratio | value | expectation |"
 echo "|---|---|---|"
 echo "| messages, large / small | $(ratio "${R_MSGS[$L1]}" "${R_MSGS[$S1]}" %.1f) | the scale |"

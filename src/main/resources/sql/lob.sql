@@ -1,4 +1,6 @@
--- The data of one attachment instance in database storage, chunk by chunk. Ordered by the primary
--- key (instanceid, tag, chunkid) so that the server streams the chunks without a filesort; an
--- instance has all its chunks under one tag (the reader checks that).
-SELECT val_binary, tag FROM lob WHERE instanceid = ? ORDER BY tag, chunkid
+-- The data of a batch's attachment instances in database storage, chunk by chunk, streamed by one
+-- statement (LobReader). The instances come in the order the dump writes them: the order token is
+-- FIELD(instanceid, <the ids>), or instanceid when the ids ascend, which is the primary key's order
+-- (instanceid, tag, chunkid) and needs no sort. An instance has all its chunks under one tag (the
+-- reader checks that).
+SELECT instanceid, tag, val_binary FROM lob WHERE instanceid IN ({ids}) ORDER BY {order}, tag, chunkid

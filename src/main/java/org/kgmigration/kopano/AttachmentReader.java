@@ -6,9 +6,6 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -131,12 +128,24 @@ public final class AttachmentReader {
     }
 
     /**
-     * Opens instance {@code instanceId}. For the {@code lob} table the query runs on {@code c}; read
-     * the stream to its end (or close it) before using {@code c} again.
+     * Whether the {@code lob} table is the first place {@link #open} looks for an instance with this
+     * {@code singleinstances.filename}: such instances are planned into the batch's {@link LobReader}.
+     */
+    boolean lobFirst(String filename) {
+        return switch (kind) {
+            case DATABASE -> true;
+            case FILES -> false;
+            case FILES_V2, UNKNOWN -> filename == null || filename.isEmpty() || !dirUsable;
+        };
+    }
+
+    /**
+     * Opens instance {@code instanceId}; the {@code lob} table is read through {@code lobs}, which
+     * invalidates the stream it returned before.
      *
      * @param filename {@code singleinstances.filename} (files_v2), may be null
      */
-    public Opened open(Connection c, long instanceId, String filename) throws SQLException {
+    Opened open(LobReader lobs, long instanceId, String filename) throws SQLException {
         List<String> tried = new ArrayList<>();
         List<Kind> order = switch (kind) {
             case DATABASE -> List.of(Kind.DATABASE, Kind.FILES_V2, Kind.FILES);
@@ -145,7 +154,7 @@ public final class AttachmentReader {
         };
         for (Kind k : order) {
             Opened o = switch (k) {
-                case DATABASE -> openLob(c, instanceId, tried);
+                case DATABASE -> lobs.open(instanceId, tried);
                 case FILES_V2 -> openV2(filename, tried);
                 case FILES -> openV1(instanceId, tried);
                 case UNKNOWN -> null;
@@ -210,106 +219,6 @@ public final class AttachmentReader {
         } catch (IOException e) {
             KopanoConnector.closeQuietly(in);
             return new Opened(null, p.toString(), "cannot read " + p + ": " + e);
-        }
-    }
-
-    private static Opened openLob(Connection c, long id, List<String> tried) throws SQLException {
-        tried.add("lob instance " + id);
-        PreparedStatement ps = Sql.prepare(c, "lob.sql", id);
-        ps.setFetchSize(1);
-        ResultSet rs = null;
-        try {
-            rs = ps.executeQuery();
-            if (!rs.next()) {
-                rs.close();
-                ps.close();
-                return null;
-            }
-            byte[] first = rs.getBytes(1);
-            if (first == null) {
-                rs.close();
-                ps.close();
-                return new Opened(null, "lob instance " + id, "lob instance " + id + " chunk 0 is NULL");
-            }
-            return new Opened(new LobStream(ps, rs, id, first, rs.getInt(2)), "lob instance " + id, null);
-        } catch (SQLException | RuntimeException e) {
-            KopanoConnector.closeQuietly(rs);
-            ps.close();
-            throw e;
-        }
-    }
-
-    /** The chunks of one instance as a stream, row by row (the result set is streamed, fetch size 1). */
-    private static final class LobStream extends InputStream {
-        private final PreparedStatement ps;
-        private final ResultSet rs;
-        private final long id;
-        private final int tag;
-        private byte[] chunk;
-        private int pos;
-        private int chunkNo;
-        private boolean done;
-
-        LobStream(PreparedStatement ps, ResultSet rs, long id, byte[] first, int tag) {
-            this.ps = ps;
-            this.rs = rs;
-            this.id = id;
-            this.chunk = first;
-            this.tag = tag;
-        }
-
-        private void load() throws SQLException {
-            chunk = rs.getBytes(1);
-            if (chunk == null) {
-                throw new SQLException("lob instance " + id + " chunk " + chunkNo + " is NULL");
-            }
-            if (rs.getInt(2) != tag) {
-                throw new SQLException("lob instance " + id + " has chunks under two tags (" + tag + ", "
-                        + rs.getInt(2) + ")");
-            }
-            pos = 0;
-        }
-
-        private boolean advance() throws IOException {
-            while (!done && pos >= chunk.length) {
-                try {
-                    if (rs.next()) {
-                        chunkNo++;
-                        load();
-                    } else {
-                        done = true;
-                    }
-                } catch (SQLException e) {
-                    throw new IOException(e.getMessage(), e);
-                }
-            }
-            return !done;
-        }
-
-        @Override
-        public int read() throws IOException {
-            return advance() ? chunk[pos++] & 0xFF : -1;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (len == 0) {
-                return 0;
-            }
-            if (!advance()) {
-                return -1;
-            }
-            int n = Math.min(len, chunk.length - pos);
-            System.arraycopy(chunk, pos, b, off, n);
-            pos += n;
-            return n;
-        }
-
-        @Override
-        public void close() {
-            // closing a streaming result set early makes the driver skip (read and drop) the rest
-            KopanoConnector.closeQuietly(rs);
-            KopanoConnector.closeQuietly(ps);
         }
     }
 }

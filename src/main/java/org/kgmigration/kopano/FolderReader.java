@@ -30,9 +30,10 @@ import org.slf4j.LoggerFactory;
  * <p>Database work per folder (docs/performance.md): one query for the folder's properties, then per
  * page of up to {@code pageSize} message ids one page query, and per batch of messages (bounded by
  * {@code batchBytes} of PR_MESSAGE_SIZE and {@code batchMessages}) two queries per nesting level
- * (children with their attachment instances; all properties of the messages and children). Only one
- * batch is in memory at a time; attachment data is streamed in chunks. One instance per connection
- * and thread.
+ * (children with their attachment instances; all properties of the messages and children), and
+ * with {@code database} attachment storage one more that streams the {@code lob} chunks of all the
+ * batch's attachments while they are written ({@link LobReader}). Only one batch is in memory at a
+ * time; attachment data is streamed in chunks. One instance per connection and thread.
  */
 final class FolderReader {
     private static final Logger LOG = LoggerFactory.getLogger(FolderReader.class);
@@ -232,26 +233,66 @@ final class FolderReader {
         });
         objs.clear();
         bags.clear();
+        List<Long> plan = new ArrayList<>();
         for (Obj m : top) {
-            boolean assoc = (m.flags & FolderNode.FLAG_ASSOCIATED) != 0;
-            String ctxText = store.describe() + " folder '" + f.path() + "' message " + m.hid;
-            writeMessage(m, false, assoc, deleted, ctxText, out, count);
-            if (assoc) {
-                count.associated++;
-                store.tally.associated.increment();
-            } else {
-                count.messages++;
-                store.tally.messages.increment();
+            planData(m, plan);
+        }
+        // all queries of the batch are done: the lob chunks stream on the same connection and snapshot
+        try (LobReader lobs = new LobReader(conn, plan)) {
+            for (Obj m : top) {
+                boolean assoc = (m.flags & FolderNode.FLAG_ASSOCIATED) != 0;
+                String ctxText = store.describe() + " folder '" + f.path() + "' message " + m.hid;
+                writeMessage(m, false, assoc, deleted, ctxText, out, count, lobs);
+                if (assoc) {
+                    count.associated++;
+                    store.tally.associated.increment();
+                } else {
+                    count.messages++;
+                    store.tally.messages.increment();
+                }
+                ctx.listener().messageDone(m.size);
+                // let the collector take the batch as soon as it is written
+                m.children.clear();
+                m.bag = null;
             }
-            ctx.listener().messageDone(m.size);
-            // let the collector take the batch as soon as it is written
-            m.children.clear();
-            m.bag = null;
         }
     }
 
+    /**
+     * Adds the instances whose data {@link #writeMessage} will look for in the {@code lob} table
+     * first, in the order it will ask for them (it walks the message the same way).
+     */
+    private void planData(Obj m, List<Long> plan) {
+        m.children.sort(Comparator.comparingLong(o -> o.hid));
+        for (Obj a : m.children) {
+            if (a.type != 7) {
+                continue;
+            }
+            List<Obj> embedded = embedded(a);
+            if (carriesMessage(a, attachMethod(a.bag == null ? List.of() : a.bag.props()), embedded)) {
+                planData(embedded.get(0), plan);
+            } else if (a.instanceId != null && ctx.attachments().lobFirst(a.filename)) {
+                plan.add(a.instanceId);
+            }
+        }
+    }
+
+    private static List<Obj> embedded(Obj a) {
+        return a.children.stream().filter(c -> c.type == 5).toList();
+    }
+
+    /** Whether an attachment is written with its embedded message instead of data. */
+    private static boolean carriesMessage(Obj a, Integer method, List<Obj> embedded) {
+        return !embedded.isEmpty() && (a.instanceId == null || method != null && method == ATTACH_EMBEDDED_MSG);
+    }
+
+    private static Integer attachMethod(List<Prop> props) {
+        return props.stream().filter(p -> p.tag() == PR_ATTACH_METHOD).map(p -> (Integer) p.value()).findFirst()
+                .orElse(null);
+    }
+
     private void writeMessage(Obj m, boolean embedded, boolean assoc, boolean deleted, String where, RecordSink out,
-                              Count count) throws IOException, SQLException {
+                              Count count, LobReader lobs) throws IOException, SQLException {
         m.children.sort(Comparator.comparingLong(o -> o.hid));
         List<Prop> mp = new ArrayList<>(m.bag == null ? List.of() : m.bag.props());
         if ((m.flags & FolderNode.FLAG_DELETED) != 0) {
@@ -277,7 +318,7 @@ final class FolderReader {
         String here = where + (subject != null ? " ('" + subject + "')" : "");
         out.write(new DumpRecord.Message(id, assoc, deleted, embedded, mp, recipients));
         for (int i = 0; i < attachments.size(); i++) {
-            writeAttachment(attachments.get(i), i, deleted, here, out, count);
+            writeAttachment(attachments.get(i), i, deleted, here, out, count, lobs);
         }
         out.write(new DumpRecord.MessageEnd());
     }
@@ -296,8 +337,8 @@ final class FolderReader {
         return p;
     }
 
-    private void writeAttachment(Obj a, int num, boolean deleted, String where, RecordSink out, Count count)
-            throws IOException, SQLException {
+    private void writeAttachment(Obj a, int num, boolean deleted, String where, RecordSink out, Count count,
+                                 LobReader lobs) throws IOException, SQLException {
         List<Prop> ap = new ArrayList<>(a.bag == null ? List.of() : a.bag.props());
         ap.removeIf(p -> p.tag() == PR_ATTACH_NUM);
         ap.add(Prop.of(PR_ATTACH_NUM, num));
@@ -305,14 +346,13 @@ final class FolderReader {
         out.write(new DumpRecord.Attachment(ap));
         count.attachments++;
         store.tally.attachments.increment();
-        Integer method = ap.stream().filter(p -> p.tag() == PR_ATTACH_METHOD).map(p -> (Integer) p.value())
-                .findFirst().orElse(null);
-        List<Obj> embedded = a.children.stream().filter(c -> c.type == 5).toList();
+        Integer method = attachMethod(ap);
+        List<Obj> embedded = embedded(a);
         String name = attachmentName(ap, num);
-        if (!embedded.isEmpty() && (a.instanceId == null || method != null && method == ATTACH_EMBEDDED_MSG)) {
+        if (carriesMessage(a, method, embedded)) {
             Obj e = embedded.get(0);
             e.children.sort(Comparator.comparingLong(o -> o.hid));
-            writeMessage(e, true, false, deleted, where + " attachment " + name, out, count);
+            writeMessage(e, true, false, deleted, where + " attachment " + name, out, count, lobs);
             if (embedded.size() > 1) {
                 store.tally.skip(Tally.EXTRA_EMBEDDED, embedded.size() - 1);
                 LOG.warn("{}: attachment {} holds {} embedded messages; only the first one is exported", where, name,
@@ -322,7 +362,7 @@ final class FolderReader {
             return;
         }
         if (a.instanceId != null) {
-            writeData(a, name, where, out, count);
+            writeData(a, name, where, out, count, lobs);
             return;
         }
         if (method != null && (method == ATTACH_BY_VALUE || method == ATTACH_OLE || method == ATTACH_EMBEDDED_MSG)) {
@@ -333,9 +373,9 @@ final class FolderReader {
         out.write(new DumpRecord.AttachmentEnd(0, null, false, null));
     }
 
-    private void writeData(Obj a, String name, String where, RecordSink out, Count count)
+    private void writeData(Obj a, String name, String where, RecordSink out, Count count, LobReader lobs)
             throws IOException, SQLException {
-        AttachmentReader.Opened o = ctx.attachments().open(conn, a.instanceId, a.filename);
+        AttachmentReader.Opened o = ctx.attachments().open(lobs, a.instanceId, a.filename);
         if (o.in() == null) {
             missing(where, name, o.problem(), out, 0, null);
             return;
