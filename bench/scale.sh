@@ -40,8 +40,8 @@ Every program runs with JAVA_OPTS=-Xmx<HEAP>; its RSS is sampled from /proc ever
   --import-users N            import only the first N stores in the pipeline and import-file runs
                               (default: all); their ratios are per message
   --latency MS                added round-trip time of the latency runs (default 1)
-  --steps LIST                comma-separated steps to run (default: all of the above; the floor
-                              always runs)
+  --steps LIST                comma-separated steps to run (default: all of the above: floor,
+                              dump-c1, dump-cN, pipeline-h2, pipeline-mariadb, import-file, latency)
   --heap SIZE                 -Xmx of every program (default 256m)
   --sample-interval S         seconds between RSS samples (default 0.5)
   --reuse                     keep the fixture (database kgbench_fx_*, files in bench/out/fixtures/)
@@ -56,7 +56,7 @@ EOF
 
 users=20 messages=5000 ratio=0.2 per=1 sizes=mixed shared=0.1 storage=files_v2 conc=$(nproc) mconc=4
 import_users=0 latency=1 heap=256m interval=0.5 reuse=0
-all_steps=dump-c1,dump-cN,pipeline-h2,pipeline-mariadb,import-file,latency
+all_steps=floor,dump-c1,dump-cN,pipeline-h2,pipeline-mariadb,import-file,latency
 steps=$all_steps
 args_given="$*"
 while [ $# -gt 0 ]; do
@@ -261,6 +261,7 @@ record() {  # RUN WHAT WALL MSGS BYTES LOAD_BEFORE PROGRAMS...
   done
   R_PEAK[$run]=$peaks R_RSS[$run]=$rsss
   runs+=("$run")
+  log "$run: ${R_WALL[$run]} s, ${R_MSGS[$run]} messages, peak RSS MiB: $peaks; RSS at 10/50/100 %: $rsss; load ${R_LOAD[$run]}"
 }
 load1() { cut -d' ' -f1 /proc/loadavg; }
 kgdump_summary() {  # ERRFILE -> "folders messages"
@@ -281,12 +282,13 @@ errline() { grep -v '^[0-9-]* [0-9:.]* ' "$1" | tail -1; }
 # ---- 1. the floor -------------------------------------------------------------------------------
 tables=(hierarchy properties mvproperties indexedproperties singleinstances)
 [ "$storage" != database ] || tables+=(lob)
+declare -A FLOOR_T
+floor_db=- floor_files=- db_bytes=0 file_bytes=0 file_count=0
+if want floor; then
 log "floor: reading ${tables[*]} with the mariadb client and every attachment file with cat"
 sync
 lb=$(load1)
 t0=$(date +%s.%N)
-db_bytes=0
-declare -A FLOOR_T
 for t in "${tables[@]}"; do
   ta=$(date +%s.%N)
   n=$(MYSQL_PWD="$TEST_DB_PASSWORD" "$_bench_mysql" --protocol=TCP -h "$TEST_DB_HOST" -P "$TEST_DB_PORT" \
@@ -303,17 +305,19 @@ floor_files=$(calc "$t2 - $t1" %.2f)
 record floor "mariadb client (${tables[*]}) + cat of $file_count files" "$(calc "$t2 - $t0" %.2f)" \
   "$fx_messages" "$fx_bytes" "$lb"
 R_STREAM[floor]=$((db_bytes + file_bytes))
+fi
 
 # ---- 2. kgdump --stdout > /dev/null -------------------------------------------------------------
-dump_run() {  # RUN CONCURRENCY PORT WHAT
-  local run=$1 c=$2 port=$3 before after lb t0 rc=0 fs s0 s1
+dump_run() {  # RUN CONCURRENCY PORT WHAT [imp]: all stores, or only the imported ones
+  local run=$1 c=$2 port=$3 before after lb t0 rc=0 fs s0 s1 sel=("${all_sel[@]}")
+  [ "${5:-all}" = all ] || sel=("${imp_sel[@]}")
   log "$run: kgdump dump --stdout --concurrency $c > /dev/null$([ "$port" = "$TEST_DB_PORT" ] || echo " via port $port")"
   lb=$(load1)
   before=$(counter_read)
   start_sampler "$run"
   t0=$(date +%s.%N)
   (cd "$work" && KGDUMP_DB_PASSWORD=$COUNTER_PASSWORD JAVA_OPTS="$(opts "$run" kgdump)" measured "$work/$run.kgdump" \
-    "$BENCH_ROOT/bin/kgdump" dump --stdout "${all_sel[@]}" "${kgdump_db[@]}" --db-port "$port" --concurrency "$c" \
+    "$BENCH_ROOT/bin/kgdump" dump --stdout "${sel[@]}" "${kgdump_db[@]}" --db-port "$port" --concurrency "$c" \
     >/dev/null) || rc=$?
   wall=$(calc "$(date +%s.%N) - $t0" %.2f)
   stop_sampler
@@ -383,7 +387,7 @@ if want import-file; then
   t0=$(date +%s.%N)
   rc=0
   (cd "$work" && KGDUMP_DB_PASSWORD=$COUNTER_PASSWORD JAVA_OPTS="$(opts "$run" kgdump)" measured "$work/$run.kgdump" \
-    "$BENCH_ROOT/bin/kgdump" dump --output "$work/dump.d1" "${all_sel[@]}" "${kgdump_db[@]}" --db-port "$TEST_DB_PORT" --concurrency "$conc") || rc=$?
+    "$BENCH_ROOT/bin/kgdump" dump --output "$work/dump.d1" "${imp_sel[@]}" "${kgdump_db[@]}" --db-port "$TEST_DB_PORT" --concurrency "$conc") || rc=$?
   wall=$(calc "$(date +%s.%N) - $t0" %.2f)
   stop_sampler
   [ "$rc" = 0 ] || fail "$run: kgdump exited with $rc: $(errline "$work/$run.kgdump.err")"
@@ -401,7 +405,7 @@ if want import-file; then
   rc=0
   (cd "$work" && IMPORTER_CONFIG="$work/migrate.yaml" IMPORTER_IMPORT_URL="https://127.0.0.1:$port/" \
     JAVA_OPTS="$(opts "$run" migrate)" measured "$work/$run.migrate" "$BENCH_ROOT/bin/migrate" import \
-    --input "$work/dump.d1" "${imp_sel[@]}" --journal "$work/$run.journal" --report "$work/$run.report.json") || rc=$?
+    --input "$work/dump.d1" --journal "$work/$run.journal" --report "$work/$run.report.json") || rc=$?
   wall=$(calc "$(date +%s.%N) - $t0" %.2f)
   stop_sampler
   [ "$rc" = 0 ] || [ "$rc" = 3 ] || fail "$run: migrate exited with $rc: $(errline "$work/$run.migrate.err")"
@@ -441,15 +445,15 @@ if want latency; then
   rtt "$p0" >/dev/null; rtt "$pl" >/dev/null  # warm up the proxies' JIT
   RTT_DIRECT=$(rtt "$TEST_DB_PORT") RTT_P0=$(rtt "$p0") RTT_PL=$(rtt "$pl")
   for c in 1 "$conc"; do
-    dump_run "proxy0-c$c" "$c" "$p0" "kgdump --concurrency $c via the proxy, +0 ms"
-    dump_run "proxy${latency}ms-c$c" "$c" "$pl" "kgdump --concurrency $c via the proxy, +$latency ms"
+    dump_run "proxy0-c$c" "$c" "$p0" "kgdump --concurrency $c via the proxy, +0 ms" imp
+    dump_run "proxy${latency}ms-c$c" "$c" "$pl" "kgdump --concurrency $c via the proxy, +$latency ms" imp
   done
   RTT_PL2=$(rtt "$pl")
   kill "$pid0" "$pidl" 2>/dev/null || true
 fi
 
 # ---- report -------------------------------------------------------------------------------------
-fl_rate=$(ratio "${R_MSGS[floor]}" "${R_WALL[floor]}" %.4f)
+fl_rate=$(want floor && ratio "${R_MSGS[floor]}" "${R_WALL[floor]}" %.4f || echo -)
 echo
 echo "scale benchmark, $(today)"
 echo "machine: $(machine); $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
@@ -459,14 +463,14 @@ echo "fixture: $users users x $messages mails, attachment ratio $ratio x $per, s
   "$([ "$fx_build" = reused ] && echo "reused" || echo "built in $fx_build")"
 echo "programs: JAVA_OPTS=-Xmx$heap; migrate delivery.concurrency $mconc; imports: $import_users of $users stores;" \
   "RSS sampled every ${interval} s (10/50/100 % = by time of the run); load average = 1-minute, before → after"
-echo "floor: database $floor_db s ($(mib "$db_bytes") MiB of rows as text: $(for t in "${tables[@]}"; do printf '%s %s s, ' "$t" "${FLOOR_T[$t]}"; done | sed 's/, $//')), files $floor_files s ($file_count files, $(mib "$file_bytes") MiB)"
+want floor && echo "floor: database $floor_db s ($(mib "$db_bytes") MiB of rows as text: $(for t in "${tables[@]}"; do printf '%s %s s, ' "$t" "${FLOOR_T[$t]}"; done | sed 's/, $//')), files $floor_files s ($file_count files, $(mib "$file_bytes") MiB)"
 echo
 echo "| run | what | wall s | messages | messages/s | attachment MiB/s | × floor (time per message) | peak RSS MiB | RSS MiB at 10 / 50 / 100 % | load |"
 echo "|---|---|---|---|---|---|---|---|---|---|"
 for r in "${runs[@]}"; do
   rate=$(ratio "${R_MSGS[$r]}" "${R_WALL[$r]}" %.4f)
   echo "| $r | ${R_WHAT[$r]} | ${R_WALL[$r]} | ${R_MSGS[$r]} | $(printf '%.0f' "$rate") | $(ratio "$(mib "${R_BYTES[$r]}")" "${R_WALL[$r]}" %.1f)" \
-    "| $(ratio "$fl_rate" "$rate") | ${R_PEAK[$r]:--} | ${R_RSS[$r]:--} | ${R_LOAD[$r]} |"
+    "| $([ "$fl_rate" = - ] && echo - || ratio "$fl_rate" "$rate") | ${R_PEAK[$r]:--} | ${R_RSS[$r]:--} | ${R_LOAD[$r]} |"
 done
 if [ -n "${R_STREAM[dump-file]:-}" ]; then
   echo
@@ -476,11 +480,11 @@ echo
 echo "| target | measured | met |"
 echo "|---|---|---|"
 verdict() { awk -v v="$1" -v lim="$2" 'BEGIN { if (v == "-" || v == "") print "-"; else if (v + 0 <= lim + 0) print "yes"; else printf "no (%.0f %% over)\n", (v / lim - 1) * 100 }'; }
-if [ -n "${R_WALL[dump-c$conc]:-}" ]; then
+if [ -n "${R_WALL[dump-c$conc]:-}" ] && want floor; then
   v=$(ratio "${R_WALL[dump-c$conc]}" "${R_WALL[floor]}"); echo "| kgdump --concurrency $conc within 1.5 × the floor | $v × | $(verdict "$v" 1.5) |"
 fi
 for r in pipeline-h2 pipeline-mariadb; do
-  if [ -n "${R_WALL[$r]:-}" ]; then
+  if [ -n "${R_WALL[$r]:-}" ] && want floor; then
     v=$(ratio "$fl_rate" "$(ratio "${R_MSGS[$r]}" "${R_WALL[$r]}" %.4f)"); echo "| $r within 2.5 × the floor | $v × | $(verdict "$v" 2.5) |"
   fi
 done
@@ -489,12 +493,15 @@ if want latency; then
   echo "round trip measured (500 × SELECT on one connection): direct $RTT_DIRECT ms, proxy +0 ms $RTT_P0 ms," \
     "proxy +$latency ms $RTT_PL ms before and $RTT_PL2 ms after the dumps"
   echo
+  echo "(the latency runs dump the $import_users imported stores; slowdown vs direct is per message)"
+  echo
   echo "| concurrency | direct s | proxy +0 ms s | proxy +$latency ms s | slowdown vs direct | slowdown vs proxy +0 | statements | folders | statements per folder | added time / statement ms |"
   echo "|---|---|---|---|---|---|---|---|---|---|"
   for c in 1 "$conc"; do
     d=${R_WALL[dump-c$c]:--} z=${R_WALL[proxy0-c$c]} l=${R_WALL[proxy${latency}ms-c$c]}
     st=${R_STMT[proxy${latency}ms-c$c]} fo=${R_FOLDERS[proxy${latency}ms-c$c]}
-    sd=$(awk -v a="$l" -v b="$d" 'BEGIN { if (b == "-" || b + 0 == 0) print "-"; else printf "%+.0f %%\n", (a / b - 1) * 100 }')
+    lm=${R_MSGS[proxy${latency}ms-c$c]} dm=${R_MSGS[dump-c$c]:-0}
+    sd=$(awk -v a="$l" -v b="$d" -v am="$lm" -v bm="$dm" 'BEGIN { if (b == "-" || b + 0 == 0 || bm + 0 == 0) print "-"; else printf "%+.0f %%\n", ((a / am) / (b / bm) - 1) * 100 }')
     s0=$(awk -v a="$l" -v b="$z" 'BEGIN { printf "%+.0f %%\n", (a / b - 1) * 100 }')
     echo "| $c | $d | $z | $l | $sd | $s0 | $st | $fo | $(ratio "$st" "$fo") | $(ratio "$(calc "($l - $z) * 1000" %.1f)" "$st") |"
   done
