@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.StringJoiner;
 import java.util.concurrent.Callable;
 import org.kgmigration.camel.CamelJob;
+import org.kgmigration.camel.RouteFiles;
 import org.kgmigration.kopano.DumpOptions;
 import org.kgmigration.kopano.DumpWriterSpool;
 import org.kgmigration.kopano.KopanoConnector;
@@ -135,7 +136,7 @@ public final class DumpCommand implements Callable<Integer> {
                 throw new UsageException(e.getMessage());
             }
             KopanoDump.Summary sum;
-            try (CamelJob job = CamelJob.named("kgdump").routes("classpath:routes/dump-*.camel.yaml")
+            try (CamelJob job = CamelJob.named("kgdump").routes(RouteFiles.locations(RouteFiles.DUMP))
                     .bean("kgdump", dump).start()) {
                 sum = job.request("direct:dump", null, KopanoDump.Summary.class);
             }

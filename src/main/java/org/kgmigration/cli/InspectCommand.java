@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.kgmigration.camel.CamelJob;
+import org.kgmigration.camel.RouteFiles;
 import org.kgmigration.migrate.DumpInspector;
 import org.kgmigration.migrate.InspectRequest;
 import picocli.CommandLine.ArgGroup;
@@ -49,7 +50,7 @@ public final class InspectCommand implements Callable<Integer> {
         InspectRequest request = new InspectRequest(input.file, json);
         String report;
         try (CamelJob job = CamelJob.named("migrate-inspect")
-                .routes("classpath:routes/inspect-*.camel.yaml")
+                .routes(RouteFiles.locations(RouteFiles.INSPECT))
                 .bean("dumpInspector", new DumpInspector())
                 .start()) {
             report = job.request("direct:inspect", request, String.class);

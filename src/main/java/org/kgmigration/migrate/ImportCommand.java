@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.hc.client5.http.ssl.NoopHostnameVerifier;
 import org.kgmigration.camel.CamelJob;
+import org.kgmigration.camel.RouteFiles;
 import org.kgmigration.cli.KgmException;
 import org.kgmigration.cli.UsageException;
 import org.slf4j.Logger;
@@ -128,7 +129,7 @@ public final class ImportCommand implements Callable<Integer> {
         Integer code;
         KgmException failure = null;
         CamelJob.Builder b = CamelJob.named("migrate-import")
-                .routes("classpath:routes/import-*.camel.yaml")
+                .routes(RouteFiles.locations(RouteFiles.IMPORT))
                 .property("camel.main.stream-caching-enabled", "false")
                 .property("import.endpoint", endpoint)
                 .property("import.retries.max", cfg.retriesMax)

@@ -13,6 +13,7 @@ import org.apache.camel.support.jsse.KeyManagersParameters;
 import org.apache.camel.support.jsse.KeyStoreParameters;
 import org.apache.camel.support.jsse.SSLContextParameters;
 import org.apache.camel.support.jsse.TrustManagersParameters;
+import org.kgmigration.camel.RouteFiles;
 import org.kgmigration.cli.KgmException;
 import org.kgmigration.importer.ImportService;
 import org.kgmigration.importer.LiveConfig;
@@ -53,7 +54,7 @@ public final class ImporterServer implements AutoCloseable {
         }
         Main main = new Main();
         main.configure().withName("importer")
-                .withRoutesIncludePattern("classpath:routes/importer-*.camel.yaml")
+                .withRoutesIncludePattern(RouteFiles.locations(RouteFiles.IMPORTER))
                 .withJmxEnabled(false)
                 .withShutdownTimeout(10)
                 .withStreamCachingEnabled(true)
