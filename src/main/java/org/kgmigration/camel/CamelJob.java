@@ -6,7 +6,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.main.Main;
-import org.kgmigration.cli.KgmException;
+import org.kgmigration.error.KgmException;
 
 /**
  * Runs a finite job on camel-main: loads the program's YAML routes, binds the beans the CLI made,

@@ -1,5 +1,8 @@
 package org.kgmigration.cli;
 
+import org.kgmigration.error.ExitCodes;
+import org.kgmigration.error.UsageException;
+import org.kgmigration.error.KgmException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;

@@ -1,5 +1,6 @@
 package org.kgmigration.cli;
 
+import org.kgmigration.error.ExitCodes;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

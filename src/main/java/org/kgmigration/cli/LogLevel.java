@@ -1,5 +1,6 @@
 package org.kgmigration.cli;
 
+import org.kgmigration.error.UsageException;
 import java.util.Locale;
 
 /** Maps {@code DEBUG_LEVEL} (error|warn|info|debug|trace, or 0-4) to a logback level name. */

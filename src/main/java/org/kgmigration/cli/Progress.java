@@ -1,5 +1,6 @@
 package org.kgmigration.cli;
 
+import org.kgmigration.error.UsageException;
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;

@@ -1,5 +1,6 @@
 package org.kgmigration.cli;
 
+import org.kgmigration.error.UsageException;
 import java.util.ArrayList;
 import java.util.List;
 import org.kgmigration.stream.StoreSelector;

@@ -1,5 +1,6 @@
 package org.kgmigration.cli;
 
+import org.kgmigration.error.UsageException;
 import java.nio.file.Path;
 import java.util.Map;
 import org.kgmigration.kopano.SourceConfig;

@@ -1,5 +1,7 @@
 package org.kgmigration.cli;
 
+import org.kgmigration.error.ExitCodes;
+import org.kgmigration.error.KgmException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;

@@ -200,11 +200,11 @@ public record ImporterConfig(Path file, boolean present, List<String> ipWhiteLis
     }
 
     /** A configuration file error: one line naming the file and key. */
-    public static final class ConfigException extends org.kgmigration.cli.KgmException {
+    public static final class ConfigException extends org.kgmigration.error.KgmException {
         private static final long serialVersionUID = 1L;
 
         public ConfigException(String message) {
-            super(message, org.kgmigration.cli.ExitCodes.USAGE);
+            super(message, org.kgmigration.error.ExitCodes.USAGE);
         }
     }
 }

@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.kgmigration.cli.KgmException;
+import org.kgmigration.error.KgmException;
 import org.kgmigration.migrate.InspectReport.FolderReport;
 import org.kgmigration.migrate.InspectReport.StoreReport;
 import org.kgmigration.stream.DumpReader;

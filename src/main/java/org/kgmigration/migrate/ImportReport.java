@@ -15,8 +15,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.kgmigration.api.StoreSummary;
-import org.kgmigration.cli.ExitCodes;
-import org.kgmigration.cli.KgmException;
+import org.kgmigration.error.ExitCodes;
+import org.kgmigration.error.KgmException;
 
 /**
  * What an import did, per store and in total: the final report on stderr and, with

@@ -40,7 +40,7 @@ import org.kgmigration.api.ItemResult;
 import org.kgmigration.api.MessageBatchResult;
 import org.kgmigration.api.MessageItem;
 import org.kgmigration.api.UserStatus;
-import org.kgmigration.cli.KgmException;
+import org.kgmigration.error.KgmException;
 import org.kgmigration.migrate.ImportClient.ApiFailure;
 import org.kgmigration.migrate.ImportReport.Status;
 import org.kgmigration.migrate.ImportReport.StoreReport;
@@ -257,7 +257,7 @@ public final class ImportRunner {
     private void precheck(List<DumpRecord.Store> index) {
         String bad = settings.selection().problem(index);
         if (bad != null) {
-            throw new org.kgmigration.cli.UsageException(bad);
+            throw new org.kgmigration.error.UsageException(bad);
         }
         List<String> unmapped = new ArrayList<>();
         for (DumpRecord.Store s : index) {

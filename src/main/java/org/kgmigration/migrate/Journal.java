@@ -15,7 +15,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import org.kgmigration.cli.KgmException;
+import org.kgmigration.error.KgmException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.kgmigration.cli.KgmException;
+import org.kgmigration.error.KgmException;
 import org.kgmigration.stream.DumpReader;
 import org.kgmigration.stream.DumpRecord;
 import org.slf4j.Logger;

@@ -1,7 +1,7 @@
 package org.kgmigration.migrate;
 
 import java.util.Collection;
-import org.kgmigration.cli.UsageException;
+import org.kgmigration.error.UsageException;
 import org.kgmigration.stream.DumpRecord;
 import org.kgmigration.stream.StoreSelector;
 

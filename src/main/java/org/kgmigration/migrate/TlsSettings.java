@@ -27,7 +27,7 @@ import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
-import org.kgmigration.cli.UsageException;
+import org.kgmigration.error.UsageException;
 
 /**
  * The TLS settings of the HTTPS client as Camel {@link SSLContextParameters}: the server

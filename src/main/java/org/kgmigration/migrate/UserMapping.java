@@ -12,7 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import org.kgmigration.cli.KgmException;
+import org.kgmigration.error.KgmException;
 import org.kgmigration.stream.DumpRecord;
 
 /**

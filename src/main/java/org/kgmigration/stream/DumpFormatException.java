@@ -1,7 +1,7 @@
 package org.kgmigration.stream;
 
-import org.kgmigration.cli.ExitCodes;
-import org.kgmigration.cli.KgmException;
+import org.kgmigration.error.ExitCodes;
+import org.kgmigration.error.KgmException;
 
 /**
  * A dump stream that is corrupt, truncated, of an unsupported version or out of order. The message

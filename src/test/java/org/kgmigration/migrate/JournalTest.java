@@ -12,7 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.kgmigration.cli.KgmException;
+import org.kgmigration.error.KgmException;
 
 class JournalTest {
     @TempDir

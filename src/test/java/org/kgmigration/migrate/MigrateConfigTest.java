@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.kgmigration.cli.UsageException;
+import org.kgmigration.error.UsageException;
 import org.kgmigration.migrate.MigrateConfig.Unmapped;
 import org.kgmigration.stream.DumpRecord;
 

@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.kgmigration.cli.KgmException;
+import org.kgmigration.error.KgmException;
 import org.kgmigration.stream.DumpRecord;
 
 class UserMappingTest {

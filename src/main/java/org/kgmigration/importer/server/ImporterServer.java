@@ -14,7 +14,7 @@ import org.apache.camel.support.jsse.KeyStoreParameters;
 import org.apache.camel.support.jsse.SSLContextParameters;
 import org.apache.camel.support.jsse.TrustManagersParameters;
 import org.kgmigration.camel.RouteFiles;
-import org.kgmigration.cli.KgmException;
+import org.kgmigration.error.KgmException;
 import org.kgmigration.importer.ImportService;
 import org.kgmigration.importer.LiveConfig;
 import org.kgmigration.importer.store.MailboxStore;
@@ -97,7 +97,7 @@ public final class ImporterServer implements AutoCloseable {
 
     private static SSLContextParameters tls(ServerSettings s) {
         if (s.tlsCert() == null || s.tlsKey() == null) {
-            throw new org.kgmigration.cli.UsageException("HTTPS needs a certificate and a key: set tls_cert and tls_key"
+            throw new org.kgmigration.error.UsageException("HTTPS needs a certificate and a key: set tls_cert and tls_key"
                     + " in the configuration or give --tls-cert and --tls-key");
         }
         byte[] r = new byte[16];

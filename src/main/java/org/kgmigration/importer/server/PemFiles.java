@@ -20,7 +20,7 @@ import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
-import org.kgmigration.cli.KgmException;
+import org.kgmigration.error.KgmException;
 
 /** Reads PEM certificate chains and private keys (PKCS#8, PKCS#1 RSA, SEC1 EC) into key stores. */
 public final class PemFiles {

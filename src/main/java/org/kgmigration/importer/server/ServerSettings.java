@@ -1,7 +1,7 @@
 package org.kgmigration.importer.server;
 
 import java.nio.file.Path;
-import org.kgmigration.cli.UsageException;
+import org.kgmigration.error.UsageException;
 
 /**
  * The settings that need a restart: where to listen, the TLS identity, the optional client CA and

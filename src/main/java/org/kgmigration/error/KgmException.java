@@ -1,4 +1,4 @@
-package org.kgmigration.cli;
+package org.kgmigration.error;
 
 /**
  * An error the user can act on. Its message is printed as one line (no stack trace) and the

@@ -1,4 +1,4 @@
-package org.kgmigration.cli;
+package org.kgmigration.error;
 
 /** Bad command line or environment: one line to the user, exit code 2. */
 public class UsageException extends KgmException {

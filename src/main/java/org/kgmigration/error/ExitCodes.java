@@ -1,4 +1,4 @@
-package org.kgmigration.cli;
+package org.kgmigration.error;
 
 /** Exit codes shared by the three programs (documented in README.md). */
 public final class ExitCodes {
