@@ -13,8 +13,8 @@ KGM=${KGM:-$(CDPATH='' cd -- "$(dirname -- "$0")/.." && pwd -P)}   # the kg-migr
 export KGDUMP_CONFIG=${KGDUMP_CONFIG:-$KGM/config/kgdump.yaml}       # password: KGDUMP_DB_PASSWORD or passwordFile
 export IMPORTER_CONFIG=${IMPORTER_CONFIG:-$KGM/config/migrate.yaml}
 export IMPORTER_IMPORT_URL=${IMPORTER_IMPORT_URL:?set IMPORTER_IMPORT_URL, e.g. https://e4a.example.org:8443/}
-journal=${JOURNAL:-$KGM/migrate-import.journal}
-report=$KGM/migrate-report-$(date +%Y%m%d-%H%M%S).json
+journal=${JOURNAL:-$PWD/migrate-import.journal}     # next to the screen log
+report=$PWD/migrate-report-$(date +%Y%m%d-%H%M%S).json
 dry=()
 [ "${DRY_RUN:-0}" = 1 ] && dry=(--dry-run)
 

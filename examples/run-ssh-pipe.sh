@@ -17,6 +17,7 @@ TARGET=${TARGET:?set TARGET to user@host of the machine that runs migrate}
 REMOTE_KGM=${REMOTE_KGM:-/opt/kg-migration}
 REMOTE_CONFIG=${REMOTE_CONFIG:-$REMOTE_KGM/config/migrate.yaml}
 REMOTE_URL=${REMOTE_URL:-https://127.0.0.1:8443/}
+REMOTE_WORK=${REMOTE_WORK:-.}      # journal and report, relative to the remote login's home directory
 stamp=$(date +%Y%m%d-%H%M%S)
 dry=""
 [ "${DRY_RUN:-0}" = 1 ] && dry=--dry-run
@@ -25,10 +26,10 @@ set +e
 "$KGM/bin/kgdump" dump --stdout --compress --progress lines "$@" \
   | ssh -o ServerAliveInterval=30 "$TARGET" \
       env IMPORTER_CONFIG="$REMOTE_CONFIG" IMPORTER_IMPORT_URL="$REMOTE_URL" \
-      "$REMOTE_KGM/bin/migrate" import --stdin --journal "$REMOTE_KGM/migrate-import.journal" \
-      --report "$REMOTE_KGM/migrate-report-$stamp.json" $dry
+      "$REMOTE_KGM/bin/migrate" import --stdin --journal "$REMOTE_WORK/migrate-import.journal" \
+      --report "$REMOTE_WORK/migrate-report-$stamp.json" $dry
 status=("${PIPESTATUS[@]}")
 set -e
-echo "kgdump exit ${status[0]}, ssh/migrate exit ${status[1]}; report on $TARGET: $REMOTE_KGM/migrate-report-$stamp.json"
+echo "kgdump exit ${status[0]}, ssh/migrate exit ${status[1]}; report on $TARGET: $REMOTE_WORK/migrate-report-$stamp.json"
 [ "${status[1]}" != 0 ] && exit "${status[1]}"
 exit "${status[0]}"

