@@ -52,6 +52,11 @@ public record ImporterConfig(Path file, boolean present, List<String> ipWhiteLis
             "token_file", "data_dir", "store_url", "store_user", "store_password_file", "message_classes",
             "enforce_quota", "max_batch_items", "max_batch_bytes", "max_blob_bytes");
 
+    /** Every key of the importer's section (the documentation is checked against this). */
+    public static java.util.SortedSet<String> knownKeys() {
+        return new java.util.TreeSet<>(KEYS);
+    }
+
     /** Default location of the file. */
     public static final Path DEFAULT_FILE = Path.of("/storage/config.yaml");
 

