@@ -1,7 +1,6 @@
 package org.kgmigration.migrate;
 
 import java.io.BufferedInputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.AccessDeniedException;
@@ -15,6 +14,7 @@ import java.util.Map;
 import org.kgmigration.error.KgmException;
 import org.kgmigration.migrate.InspectReport.FolderReport;
 import org.kgmigration.migrate.InspectReport.StoreReport;
+import org.kgmigration.stream.CountingInputStream;
 import org.kgmigration.stream.DumpReader;
 import org.kgmigration.stream.DumpRecord;
 import org.kgmigration.stream.DumpRecord.AttachmentEnd;
@@ -72,7 +72,7 @@ public class DumpInspector {
 
     /** Reads the whole stream; the caller closes it. */
     public InspectReport inspect(InputStream input) throws IOException {
-        CountingStream counted = new CountingStream(new BufferedInputStream(input, 1 << 16));
+        CountingInputStream counted = new CountingInputStream(new BufferedInputStream(input, 1 << 16));
         DumpReader reader = new DumpReader(counted);
         DumpValidator v = new DumpValidator(reader);
         List<StoreReport> stores = new ArrayList<>();
@@ -110,7 +110,7 @@ public class DumpInspector {
         Trailer t = v.trailer();
         LOG.info("inspect: {} records, {} bytes, all checksums verified", reader.recordsRead(), reader.offset());
         return new InspectReport(v.header(), stores, t.total(), reader.recordsRead(), reader.offset(),
-                reader.compressed(), counted.count, t.finishedMillis());
+                reader.compressed(), counted.count(), t.finishedMillis());
     }
 
     private static String name(Folder f) {
@@ -125,31 +125,5 @@ public class DumpInspector {
     /** Renders the report: JSON for scripts, else text. */
     public String render(InspectReport report, boolean json) {
         return json ? report.toJson() : report.toText();
-    }
-
-    private static final class CountingStream extends FilterInputStream {
-        long count;
-
-        CountingStream(InputStream in) {
-            super(in);
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = in.read();
-            if (b >= 0) {
-                count++;
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = in.read(b, off, len);
-            if (n > 0) {
-                count += n;
-            }
-            return n;
-        }
     }
 }

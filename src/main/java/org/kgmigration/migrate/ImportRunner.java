@@ -1,7 +1,6 @@
 package org.kgmigration.migrate;
 
 import java.io.ByteArrayOutputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -44,6 +43,7 @@ import org.kgmigration.error.KgmException;
 import org.kgmigration.migrate.ImportClient.ApiFailure;
 import org.kgmigration.migrate.ImportReport.Status;
 import org.kgmigration.migrate.ImportReport.StoreReport;
+import org.kgmigration.stream.CountingInputStream;
 import org.kgmigration.stream.DumpReader;
 import org.kgmigration.stream.DumpRecord;
 import org.kgmigration.stream.DumpValidator;
@@ -122,7 +122,7 @@ public final class ImportRunner {
     /** Bytes of the input read so far (for the progress display). */
     public long bytesRead() {
         CountingInputStream c = counting;
-        return c == null ? 0 : c.count;
+        return c == null ? 0 : c.count();
     }
 
     /** Reads the whole dump and delivers it; returns the exit code (the report is complete then). */
@@ -918,32 +918,5 @@ public final class ImportRunner {
 
     static String sha256Hex(byte[] b) {
         return HexFormat.of().formatHex(sha256().digest(b));
-    }
-
-    /** Counts what was read from the input, for the progress display. */
-    static final class CountingInputStream extends FilterInputStream {
-        volatile long count;
-
-        CountingInputStream(InputStream in) {
-            super(in);
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = in.read();
-            if (b >= 0) {
-                count++;
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = in.read(b, off, len);
-            if (n > 0) {
-                count += n;
-            }
-            return n;
-        }
     }
 }

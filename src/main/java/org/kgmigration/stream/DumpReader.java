@@ -3,7 +3,6 @@ package org.kgmigration.stream;
 import java.io.BufferedInputStream;
 import java.io.Closeable;
 import java.io.EOFException;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PushbackInputStream;
@@ -219,7 +218,7 @@ public final class DumpReader implements RecordSource, Closeable {
         if (gunzip == null) {
             return offset();
         }
-        return compressedCount.count - gunzip.remaining();
+        return compressedCount.count() - gunzip.remaining();
     }
 
     /** The Header, once read. */
@@ -249,39 +248,6 @@ public final class DumpReader implements RecordSource, Closeable {
             } catch (RuntimeException e) {
                 return 0;
             }
-        }
-    }
-
-    private static final class CountingInputStream extends FilterInputStream {
-        long count;
-
-        CountingInputStream(InputStream in) {
-            super(in);
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = in.read();
-            if (b >= 0) {
-                count++;
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = in.read(b, off, len);
-            if (n > 0) {
-                count += n;
-            }
-            return n;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            long s = in.skip(n);
-            count += Math.max(0, s);
-            return s;
         }
     }
 }
