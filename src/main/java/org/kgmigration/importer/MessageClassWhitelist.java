@@ -1,7 +1,7 @@
 package org.kgmigration.importer;
 
 import java.util.List;
-import java.util.Locale;
+import org.kgmigration.api.MessageClassRule;
 
 /**
  * The message classes the server stores. An entry {@code IPM.Note} covers {@code IPM.Note} itself and
@@ -69,22 +69,6 @@ public final class MessageClassWhitelist {
 
     /** Whether a message of class {@code messageClass} is stored. A missing class is never stored. */
     public boolean allows(String messageClass) {
-        if (messageClass == null || messageClass.isEmpty()) {
-            return false;
-        }
-        String c = messageClass.toLowerCase(Locale.ROOT);
-        for (String e : entries) {
-            if (e.startsWith("=")) {
-                if (c.equals(e.substring(1).toLowerCase(Locale.ROOT))) {
-                    return true;
-                }
-            } else {
-                String p = e.toLowerCase(Locale.ROOT);
-                if (c.equals(p) || c.startsWith(p + ".")) {
-                    return true;
-                }
-            }
-        }
-        return false;
+        return MessageClassRule.covers(entries, messageClass);
     }
 }

@@ -1,7 +1,7 @@
 package org.kgmigration.migrate;
 
 import java.util.List;
-import java.util.Locale;
+import org.kgmigration.api.MessageClassRule;
 
 /**
  * The client-side message-class whitelist, with the rules the importer advertises
@@ -27,22 +27,6 @@ public final class ClassFilter {
     }
 
     public boolean allows(String messageClass) {
-        if (messageClass == null || messageClass.isEmpty()) {
-            return false;
-        }
-        String c = messageClass.toLowerCase(Locale.ROOT);
-        for (String e : entries) {
-            if (e.startsWith("=")) {
-                if (c.equals(e.substring(1).toLowerCase(Locale.ROOT))) {
-                    return true;
-                }
-            } else {
-                String p = e.toLowerCase(Locale.ROOT);
-                if (c.equals(p) || c.startsWith(p + ".")) {
-                    return true;
-                }
-            }
-        }
-        return false;
+        return MessageClassRule.covers(entries, messageClass);
     }
 }
