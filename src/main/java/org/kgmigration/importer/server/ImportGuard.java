@@ -23,10 +23,10 @@ import org.slf4j.LoggerFactory;
  * ({@code Authorization: Bearer TOKEN}, else 401). The address is the TCP peer of the connection;
  * forwarding headers are ignored.
  *
- * <p>The decision is taken twice: by {@link EarlyGuard} on the Vert.x router as soon as the request
- * line and headers have arrived, so that a refused client cannot make the server receive or spool
- * its request body; and again as the first step of every API route (this processor), which also
- * records the client address for the routes' log lines.
+ * <p>The decision ({@link #check}) is taken by {@link EarlyGuard} on the Vert.x router, ahead of
+ * every route, as soon as the request line and headers have arrived, so that a refused client
+ * cannot make the server receive or spool its request body. As the first step of every API route
+ * this processor then records the client address for the routes' log lines and drops the token.
  */
 public final class ImportGuard implements Processor {
     private static final Logger LOG = LoggerFactory.getLogger(ImportGuard.class);
@@ -41,13 +41,7 @@ public final class ImportGuard implements Processor {
     @Override
     public void process(Exchange exchange) {
         Message in = exchange.getIn();
-        InetAddress address = remoteAddress(in instanceof HttpMessage hm ? hm.getRequest() : null);
-        exchange.setProperty(CLIENT, display(address));
-        String what = in.getHeader(Exchange.HTTP_METHOD, String.class) + " " + in.getHeader(Exchange.HTTP_PATH, String.class);
-        ApiException refusal = check(address, in.getHeader("Authorization", String.class), what);
-        if (refusal != null) {
-            throw refusal;
-        }
+        exchange.setProperty(CLIENT, display(remoteAddress(in instanceof HttpMessage hm ? hm.getRequest() : null)));
         in.removeHeader("Authorization");
     }
 
