@@ -24,6 +24,11 @@ public final class DumpWriterSpool implements FolderSpool {
             }
 
             @Override
+            public void data(byte[] bytes, int length) throws IOException {
+                w.data(bytes, length);
+            }
+
+            @Override
             public void close() throws IOException {
                 w.close();
             }

@@ -9,12 +9,17 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongFunction;
 import org.kgmigration.stream.DumpFormat;
 import org.kgmigration.stream.DumpRecord;
@@ -55,8 +60,24 @@ final class FolderReader {
     static final int ATTACH_EMBEDDED_MSG = 5;
     static final int ATTACH_OLE = 6;
 
+    /** Threads that read the next batch while one is written (daemons; idle ones end after a minute). */
+    private static final ExecutorService READ_AHEAD = Executors.newCachedThreadPool(new ThreadFactory() {
+        private final AtomicInteger n = new AtomicInteger();
+
+        @Override
+        public Thread newThread(Runnable r) {
+            Thread t = new Thread(r, "kgdump-read-ahead-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        }
+    });
+
     private final Connection conn;
     private final ReadContext ctx;
+    /** The read-ahead running on {@link #conn} while a batch is written, or null. */
+    private volatile Future<Loaded> readingAhead;
+    /** Attachment data passes through this one buffer (allocated once: it is a humongous object for G1). */
+    private byte[] dataBuf;
     private final StoreContext store;
     private final PropReader props;
 
@@ -146,6 +167,7 @@ final class FolderReader {
                     page.add(new long[] {rs.getLong(1), rs.getLong(2)});
                 }
             }
+            List<List<long[]>> batches = new ArrayList<>();
             int i = 0;
             while (i < page.size()) {
                 List<long[]> batch = new ArrayList<>();
@@ -155,8 +177,9 @@ final class FolderReader {
                     bytes += page.get(i)[1];
                     batch.add(page.get(i++));
                 }
-                readBatch(f, flagValue, deleted, batch, out, count);
+                batches.add(batch);
             }
+            dumpBatches(f, flagValue, deleted, batches, out, count);
             if (page.size() < o.pageSize()) {
                 break;
             }
@@ -164,9 +187,89 @@ final class FolderReader {
         }
     }
 
-    /** Reads a batch of top-level messages with everything below them, then writes them in id order. */
-    private void readBatch(FolderNode f, int flagValue, boolean deleted, List<long[]> batch, RecordSink out,
-                           Count count) throws IOException, SQLException {
+    /**
+     * Reads and writes the batches of a page. Read-ahead: while a batch is written (attachment files
+     * read, records encoded), the next batch's statements already run on the connection, on a
+     * helper thread, so that the database's work and ours overlap. Not while a batch reads its
+     * data from the {@code lob} table (that streams on the connection during the write); and when
+     * the write falls back to the lob table for a missing file, it first waits for the read-ahead
+     * (see {@link #awaitConnection}). At most two batches are in memory.
+     */
+    private void dumpBatches(FolderNode f, int flagValue, boolean deleted, List<List<long[]>> batches,
+                             RecordSink out, Count count) throws IOException, SQLException {
+        Future<Loaded> ahead = null;
+        try {
+            for (int b = 0; b < batches.size(); b++) {
+                Loaded cur = ahead != null ? result(ahead) : loadBatch(f, flagValue, batches.get(b));
+                ahead = null;
+                if (b + 1 < batches.size() && cur.plan().isEmpty()) {
+                    List<long[]> next = batches.get(b + 1);
+                    ahead = READ_AHEAD.submit(() -> loadBatch(f, flagValue, next));
+                }
+                readingAhead = ahead;
+                try {
+                    writeBatch(f, deleted, cur, out, count);
+                } finally {
+                    readingAhead = null;
+                }
+            }
+        } finally {
+            if (ahead != null) {
+                // a failure while writing: the connection must be idle before the caller ends it
+                try {
+                    ahead.get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (ExecutionException e) {
+                    LOG.debug("read-ahead after a failure", e.getCause());
+                }
+            }
+        }
+    }
+
+    /** Waits until the read-ahead (if any) is done with the connection. */
+    private void awaitConnection() {
+        Future<Loaded> f = readingAhead;
+        if (f == null) {
+            return;
+        }
+        try {
+            f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SourceException("interrupted", e);
+        } catch (ExecutionException e) {
+            // reported when the batch is taken
+        }
+    }
+
+    private static Loaded result(Future<Loaded> f) throws SQLException, IOException {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while reading ahead");
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof SQLException se) {
+                throw se;
+            }
+            if (c instanceof RuntimeException re) {
+                throw re;
+            }
+            if (c instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(c);
+        }
+    }
+
+    /** A batch whose rows are read: its top-level messages with everything below them, and its lob plan. */
+    private record Loaded(List<Obj> top, List<Long> plan) {
+    }
+
+    /** Reads a batch of top-level messages with everything below them (no output). */
+    private Loaded loadBatch(FolderNode f, int flagValue, List<long[]> batch) throws SQLException {
         Map<Long, Obj> objs = new HashMap<>();
         List<Obj> top = new ArrayList<>();
         for (long[] m : batch) {
@@ -237,9 +340,15 @@ final class FolderReader {
         for (Obj m : top) {
             planData(m, plan);
         }
+        return new Loaded(top, plan);
+    }
+
+    /** Writes a loaded batch in id order. */
+    private void writeBatch(FolderNode f, boolean deleted, Loaded b, RecordSink out, Count count)
+            throws IOException, SQLException {
         // all queries of the batch are done: the lob chunks stream on the same connection and snapshot
-        try (LobReader lobs = new LobReader(conn, plan)) {
-            for (Obj m : top) {
+        try (LobReader lobs = new LobReader(conn, b.plan(), this::awaitConnection)) {
+            for (Obj m : b.top()) {
                 boolean assoc = (m.flags & FolderNode.FLAG_ASSOCIATED) != 0;
                 String ctxText = store.describe() + " folder '" + f.path() + "' message " + m.hid;
                 writeMessage(m, false, assoc, deleted, ctxText, out, count, lobs);
@@ -382,7 +491,10 @@ final class FolderReader {
         }
         MessageDigest sha = sha256();
         long n = 0;
-        byte[] buf = new byte[DumpFormat.MAX_CHUNK];
+        if (dataBuf == null) {
+            dataBuf = new byte[DumpFormat.MAX_CHUNK];
+        }
+        byte[] buf = dataBuf;
         try (InputStream in = o.in()) {
             while (true) {
                 int r;
@@ -397,7 +509,7 @@ final class FolderReader {
                     break;
                 }
                 sha.update(buf, 0, r);
-                out.write(new DumpRecord.Data(Arrays.copyOf(buf, r)));
+                out.data(buf, r);
                 n += r;
             }
         }

@@ -38,6 +38,8 @@ final class LobReader implements AutoCloseable {
 
     private final Connection conn;
     private final List<Long> plan;
+    /** Run before each statement: waits until no other thread uses the connection (FolderReader's read-ahead). */
+    private final Runnable beforeStatement;
     /** The plan index after the last planned instance asked for. */
     private int next;
 
@@ -60,8 +62,14 @@ final class LobReader implements AutoCloseable {
      * @param plan the instance ids in the order they will be asked for (may repeat; may be empty)
      */
     LobReader(Connection conn, List<Long> plan) {
+        this(conn, plan, () -> { });
+    }
+
+    /** @param beforeStatement run before each statement (waits for other users of the connection) */
+    LobReader(Connection conn, List<Long> plan, Runnable beforeStatement) {
         this.conn = conn;
         this.plan = plan;
+        this.beforeStatement = beforeStatement;
     }
 
     /** Statements run so far (for tests). */
@@ -138,6 +146,7 @@ final class LobReader implements AutoCloseable {
         }
         // ids that ascend are the primary key's order: no sort on the server
         String order = ascending ? "instanceid" : "FIELD(instanceid, {ids})";
+        beforeStatement.run();
         ps = Sql.prepare(conn, "lob.sql", Map.of("order", order), ids);
         ps.setFetchSize(1);
         statements++;

@@ -10,7 +10,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -68,24 +67,43 @@ final class PropReader {
 
     /** The properties of one object while they are being read. */
     static final class Bag {
-        private final Map<Integer, Prop> single = new LinkedHashMap<>();
-        private final Map<Integer, TreeMap<Integer, Object>> multi = new HashMap<>();
-        private final Map<Integer, PropName> multiNames = new HashMap<>();
+        /** Single values in the order read; sorted and freed of duplicate tags by {@link #finish}. */
+        private final List<Prop> single = new ArrayList<>();
+        private Map<Integer, TreeMap<Integer, Object>> multi;
+        private Map<Integer, PropName> multiNames;
+        private boolean sorted = true;
+        private List<Prop> done;
 
         /** Finished list, ordered by tag (unsigned). */
         List<Prop> props() {
-            List<Prop> out = new ArrayList<>(single.values());
-            for (Map.Entry<Integer, TreeMap<Integer, Object>> e : multi.entrySet()) {
-                out.add(new Prop(e.getKey(), new ArrayList<>(e.getValue().values()), multiNames.get(e.getKey())));
+            if (done == null) {
+                List<Prop> out = new ArrayList<>(single.size() + (multi == null ? 0 : multi.size()));
+                out.addAll(single);
+                if (multi != null) {
+                    for (Map.Entry<Integer, TreeMap<Integer, Object>> e : multi.entrySet()) {
+                        out.add(new Prop(e.getKey(), new ArrayList<>(e.getValue().values()), multiNames.get(e.getKey())));
+                    }
+                    out.sort(BY_TAG);
+                }
+                done = out;
             }
-            out.sort((a, b) -> Integer.compareUnsigned(a.tag(), b.tag()));
-            return out;
+            return done;
         }
 
         boolean isEmpty() {
-            return single.isEmpty() && multi.isEmpty();
+            return single.isEmpty() && (multi == null || multi.isEmpty());
+        }
+
+        private void add(Prop p) {
+            if (!single.isEmpty() && Integer.compareUnsigned(single.get(single.size() - 1).tag(), p.tag()) >= 0) {
+                sorted = false;
+            }
+            single.add(p);
+            done = null;
         }
     }
+
+    private static final java.util.Comparator<Prop> BY_TAG = (a, b) -> Integer.compareUnsigned(a.tag(), b.tag());
 
     /**
      * Reads every row of {@code rs} into the bag of its object.
@@ -94,10 +112,43 @@ final class PropReader {
      * @param describe names an object for warnings (by hierarchy id)
      */
     void readAll(ResultSet rs, Map<Long, Bag> bags, LongFunction<String> describe) throws SQLException {
+        long lastHid = -1;
+        Bag bag = null;
         while (rs.next()) {
             long hid = rs.getLong(HID);
-            read(rs, bags.computeIfAbsent(hid, k -> new Bag()), hid, describe);
+            if (bag == null || hid != lastHid) {
+                // an object's rows mostly come together
+                bag = bags.computeIfAbsent(hid, k -> new Bag());
+                lastHid = hid;
+            }
+            read(rs, bag, hid, describe);
         }
+        for (Map.Entry<Long, Bag> e : bags.entrySet()) {
+            finish(e.getValue(), e.getKey(), describe);
+        }
+    }
+
+    /**
+     * Orders a bag's single values by tag and keeps the first value read of each tag: a second one
+     * (the same property once as PT_STRING8 and once as PT_UNICODE) is left out, reported and counted.
+     */
+    private void finish(Bag bag, long hid, LongFunction<String> describe) {
+        if (bag.sorted) {
+            return;
+        }
+        bag.single.sort(BY_TAG); // stable: the first one read stays first
+        int w = 0;
+        for (int r = 0; r < bag.single.size(); r++) {
+            Prop p = bag.single.get(r);
+            if (w > 0 && bag.single.get(w - 1).tag() == p.tag()) {
+                problem(Tally.DUPLICATE_PROPERTY, hid, p.tag() >>> 16, p.tag() & 0xFFFF, describe);
+                continue;
+            }
+            bag.single.set(w++, p);
+        }
+        bag.single.subList(w, bag.single.size()).clear();
+        bag.sorted = true;
+        bag.done = null;
     }
 
     private void read(ResultSet rs, Bag bag, long hid, LongFunction<String> describe) throws SQLException {
@@ -111,7 +162,7 @@ final class PropReader {
                 problem(Tally.BROKEN_PROPERTY, hid, id, storedType, describe);
                 return;
             }
-            putSingle(bag, (id << 16) | PropType.PT_BINARY, v, null, hid, describe);
+            putSingle(bag, (id << 16) | PropType.PT_BINARY, v, null);
             return;
         }
         boolean mv = kind == 1;
@@ -139,10 +190,15 @@ final class PropReader {
             return;
         }
         if (!mv) {
-            putSingle(bag, (id << 16) | outBase, value, name, hid, describe);
+            putSingle(bag, (id << 16) | outBase, value, name);
             return;
         }
         int tag = (id << 16) | PropType.MV_FLAG | outBase;
+        if (bag.multi == null) {
+            bag.multi = new HashMap<>();
+            bag.multiNames = new HashMap<>();
+        }
+        bag.done = null;
         TreeMap<Integer, Object> elems = bag.multi.computeIfAbsent(tag, k -> new TreeMap<>());
         int order = rs.getInt(ORDERID);
         if (elems.containsKey(order)) {
@@ -156,12 +212,8 @@ final class PropReader {
         }
     }
 
-    private void putSingle(Bag bag, int tag, Object value, PropName name, long hid, LongFunction<String> describe) {
-        if (bag.single.containsKey(tag)) {
-            problem(Tally.DUPLICATE_PROPERTY, hid, tag >>> 16, tag & 0xFFFF, describe);
-            return;
-        }
-        bag.single.put(tag, new Prop(tag, value, name));
+    private static void putSingle(Bag bag, int tag, Object value, PropName name) {
+        bag.add(new Prop(tag, value, name));
     }
 
     static boolean supported(int base) {
@@ -228,6 +280,10 @@ final class PropReader {
 
     /** Decodes stored UTF-8; invalid sequences become U+FFFD and are reported and counted. */
     String utf8(byte[] b, long hid, int id, LongFunction<String> describe) {
+        if (ascii(b)) {
+            // most stored strings: no decoding needed (and a Latin-1 String is stored compactly)
+            return new String(b, StandardCharsets.ISO_8859_1);
+        }
         try {
             CharBuffer cb = strict.reset().decode(ByteBuffer.wrap(b));
             return cb.toString();
@@ -237,6 +293,15 @@ final class PropReader {
                     describe.apply(hid), String.format("%04X", id), b.length);
             return new String(b, StandardCharsets.UTF_8);
         }
+    }
+
+    private static boolean ascii(byte[] b) {
+        for (byte x : b) {
+            if (x < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void problem(String reason, long hid, int id, int type, LongFunction<String> describe) {

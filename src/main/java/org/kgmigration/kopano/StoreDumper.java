@@ -142,9 +142,18 @@ final class StoreDumper {
     }
 
     private RecordSink counting(RecordSink out) {
-        return r -> {
-            out.write(r);
-            records.incrementAndGet();
+        return new RecordSink() {
+            @Override
+            public void write(DumpRecord r) throws IOException {
+                out.write(r);
+                records.incrementAndGet();
+            }
+
+            @Override
+            public void data(byte[] bytes, int length) throws IOException {
+                out.data(bytes, length);
+                records.incrementAndGet();
+            }
         };
     }
 

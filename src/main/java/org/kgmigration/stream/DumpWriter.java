@@ -109,6 +109,13 @@ public final class DumpWriter implements RecordSink, Closeable {
         }
     }
 
+    /** Writes a Data record straight from {@code bytes} (no copy); {@code bytes} may be reused afterwards. */
+    @Override
+    public void data(byte[] bytes, int length) throws IOException {
+        checkOpen();
+        writeChunk(bytes, length);
+    }
+
     private void writeSignature() throws IOException {
         byte[] prefix = DumpFormat.signaturePrefix();
         out.write(prefix);
