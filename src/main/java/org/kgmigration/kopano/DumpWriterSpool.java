@@ -3,12 +3,19 @@ package org.kgmigration.kopano;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.kgmigration.stream.DumpRecord;
 import org.kgmigration.stream.DumpWriter;
 
-/** Folder spools in the stream's own encoding (docs/dump-format.md §12), appended by the main writer. */
+/**
+ * Folder spools in the stream's own encoding (docs/dump-format.md §12), appended by the main writer
+ * as raw bytes (each spool's record count is kept from its writer).
+ */
 public final class DumpWriterSpool implements FolderSpool {
     private final DumpWriter out;
+    /** Records in each finished spool file. */
+    private final Map<Path, Long> records = new ConcurrentHashMap<>();
 
     public DumpWriterSpool(DumpWriter out) {
         this.out = out;
@@ -31,12 +38,17 @@ public final class DumpWriterSpool implements FolderSpool {
             @Override
             public void close() throws IOException {
                 w.close();
+                records.put(file, w.recordsWritten());
             }
         };
     }
 
     @Override
     public void append(Path file) throws IOException {
-        out.appendSpool(file);
+        Long n = records.remove(file);
+        if (n == null) {
+            throw new IllegalStateException("spool file " + file + " was not finished");
+        }
+        out.appendSpool(file, n);
     }
 }

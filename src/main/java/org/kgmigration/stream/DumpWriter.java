@@ -193,6 +193,29 @@ public final class DumpWriter implements RecordSink, Closeable {
         }
     }
 
+    /**
+     * Appends a spool file that a {@code DumpWriter} of this process has just written and closed,
+     * as raw bytes without parsing it again ({@link #appendSpool(Path)} checks every frame): kgdump's
+     * own folder spools, where the frames were made moments ago and the reader checks every CRC
+     * anyway.
+     *
+     * @param spoolRecords the spool writer's {@link #recordsWritten()}
+     */
+    public void appendSpool(Path spoolFile, long spoolRecords) throws IOException {
+        checkOpen();
+        long n = 0;
+        byte[] b = new byte[1 << 16];
+        try (InputStream in = Files.newInputStream(spoolFile)) {
+            int r;
+            while ((r = in.read(b)) > 0) {
+                out.write(b, 0, r);
+                n += r;
+            }
+        }
+        bytes += n;
+        records += spoolRecords;
+    }
+
     /** Records written so far (Header, Data and appended spool records included). */
     public long recordsWritten() {
         return records;

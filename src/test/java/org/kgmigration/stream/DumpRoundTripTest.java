@@ -333,6 +333,19 @@ class DumpRoundTripTest {
         w.close();
         byte[] dump = out.toByteArray();
         assertArrayEquals(spoolBytes, Arrays.copyOfRange(dump, (int) before, (int) before + spoolBytes.length));
+        // the raw append (kgdump's own spools) writes the same stream without parsing the spool
+        ByteArrayOutputStream raw = new ByteArrayOutputStream();
+        DumpWriter rw = new DumpWriter(raw, false);
+        rw.write(DumpBuilder.header());
+        rw.write(new Store(DumpBuilder.STORE_A, "private", null, List.of(), List.of(), List.of(), Map.of()));
+        rw.write(new Folder("f1", null, "root", false, List.of(), List.of()));
+        rw.write(new FolderEnd("f1", 0, 0, 0, 0));
+        rw.appendSpool(spool, spoolRecords);
+        assertEquals(4 + spoolRecords, rw.recordsWritten());
+        rw.write(new StoreEnd(DumpBuilder.STORE_A, t));
+        rw.write(new Trailer(Map.of(DumpBuilder.STORE_A, t), t, rw.recordsWritten(), 2));
+        rw.close();
+        assertArrayEquals(dump, raw.toByteArray());
         DumpValidator v = new DumpValidator(new DumpReader(new ByteArrayInputStream(dump)));
         while (v.next() != null) {
             assertTrue(v.records() <= w.recordsWritten());
