@@ -36,6 +36,8 @@ Every program runs with JAVA_OPTS=-Xmx<HEAP>; its RSS is sampled from /proc ever
                               the attachment instances (default 0.1)
   --storage S                 files_v2, files or database (default files_v2)
   --concurrency N             kgdump --concurrency of the cN runs (default: nproc)
+  --pipeline-concurrency N    kgdump --concurrency in the pipeline and import-file runs (default 1:
+                              on few cores the spooling of --concurrency costs more than it gains)
   --delivery-concurrency N    migrate's delivery.concurrency (default 4)
   --import-users N            import only the first N stores in the pipeline and import-file runs
                               (default: all); their ratios are per message
@@ -54,7 +56,7 @@ dump file of import-file is as large as the attachment data, the importer's stor
 EOF
 }
 
-users=20 messages=5000 ratio=0.2 per=1 sizes=mixed shared=0.1 storage=files_v2 conc=$(nproc) mconc=4
+users=20 messages=5000 ratio=0.2 per=1 sizes=mixed shared=0.1 storage=files_v2 conc=$(nproc) pconc=1 mconc=4
 import_users=0 latency=1 heap=256m interval=0.5 reuse=0
 all_steps=floor,dump-c1,dump-cN,pipeline-h2,pipeline-mariadb,import-file,latency
 steps=$all_steps
@@ -69,6 +71,7 @@ while [ $# -gt 0 ]; do
     --shared-ratio) need_value "$@"; shared=$2; shift 2 ;;
     --storage) need_value "$@"; storage=$2; shift 2 ;;
     --concurrency) need_value "$@"; conc=$2; shift 2 ;;
+    --pipeline-concurrency) need_value "$@"; pconc=$2; shift 2 ;;
     --delivery-concurrency) need_value "$@"; mconc=$2; shift 2 ;;
     --import-users) need_value "$@"; import_users=$2; shift 2 ;;
     --latency) need_value "$@"; latency=$2; shift 2 ;;
@@ -86,6 +89,7 @@ need_ratio --attachment-ratio "$ratio"
 need_int --attachments-per-message "$per" 1
 need_ratio --shared-ratio "$shared"
 need_int --concurrency "$conc" 1
+need_int --pipeline-concurrency "$pconc" 1
 [ "$conc" -le 64 ] || usage_error "--concurrency must be at most 64"
 need_int --delivery-concurrency "$mconc" 1
 [ "$mconc" -le 64 ] || usage_error "--delivery-concurrency must be at most 64"
@@ -350,13 +354,13 @@ pipeline_run() {  # RUN STORE
   importer_config "$run" "$store"
   port=$imp_port
   start_importer "$run" "$port"
-  log "$run: kgdump --stdout --concurrency $conc | migrate import --stdin into the $store store (${#targets[@]} stores)"
+  log "$run: kgdump --stdout --concurrency $pconc | migrate import --stdin into the $store store (${#targets[@]} stores)"
   lb=$(load1)
   start_sampler "$run"
   t0=$(date +%s.%N)
   set +e
   (cd "$work" && KGDUMP_DB_PASSWORD=$COUNTER_PASSWORD JAVA_OPTS="$(opts "$run" kgdump)" measured "$work/$run.kgdump" \
-    "$BENCH_ROOT/bin/kgdump" dump --stdout "${imp_sel[@]}" "${kgdump_db[@]}" --db-port "$TEST_DB_PORT" --concurrency "$conc") \
+    "$BENCH_ROOT/bin/kgdump" dump --stdout "${imp_sel[@]}" "${kgdump_db[@]}" --db-port "$TEST_DB_PORT" --concurrency "$pconc") \
     | (cd "$work" && IMPORTER_CONFIG="$work/migrate.yaml" IMPORTER_IMPORT_URL="https://127.0.0.1:$port/" \
        JAVA_OPTS="$(opts "$run" migrate)" measured "$work/$run.migrate" "$BENCH_ROOT/bin/migrate" import --stdin \
        --journal "$work/$run.journal" --report "$work/$run.report.json")
@@ -369,7 +373,7 @@ pipeline_run() {  # RUN STORE
   ! grep -q OutOfMemoryError "$work/$run.kgdump.err" "$work/$run.migrate.err" "$work/$run.serve.log" \
     || fail "$run: a program ran out of memory"
   check_import "$run" "$work/$run.report.json" "$work/$run.yaml"
-  record "$run" "kgdump --stdout --concurrency $conc | migrate import --stdin → importer ($store)" "$wall" \
+  record "$run" "kgdump --stdout --concurrency $pconc | migrate import --stdin → importer ($store)" "$wall" \
     "$imp_msgs" "$imp_bytes" "$lb" kgdump migrate importer
   stop_pid "$server_pid"
   rm -rf "$work/$run.importer"
@@ -381,18 +385,18 @@ want pipeline-mariadb && pipeline_run pipeline-mariadb mariadb
 # ---- 4. migrate import --input FILE -------------------------------------------------------------
 if want import-file; then
   run=dump-file
-  log "$run: kgdump dump --output FILE --concurrency $conc"
+  log "$run: kgdump dump --output FILE --concurrency $pconc"
   lb=$(load1)
   start_sampler "$run"
   t0=$(date +%s.%N)
   rc=0
   (cd "$work" && KGDUMP_DB_PASSWORD=$COUNTER_PASSWORD JAVA_OPTS="$(opts "$run" kgdump)" measured "$work/$run.kgdump" \
-    "$BENCH_ROOT/bin/kgdump" dump --output "$work/dump.d1" "${imp_sel[@]}" "${kgdump_db[@]}" --db-port "$TEST_DB_PORT" --concurrency "$conc") || rc=$?
+    "$BENCH_ROOT/bin/kgdump" dump --output "$work/dump.d1" "${imp_sel[@]}" "${kgdump_db[@]}" --db-port "$TEST_DB_PORT" --concurrency "$pconc") || rc=$?
   wall=$(calc "$(date +%s.%N) - $t0" %.2f)
   stop_sampler
   [ "$rc" = 0 ] || fail "$run: kgdump exited with $rc: $(errline "$work/$run.kgdump.err")"
   read -r _ m <<<"$(kgdump_summary "$work/$run.kgdump.err")"
-  record "$run" "kgdump --output FILE --concurrency $conc" "$wall" "$m" "$fx_bytes" "$lb" kgdump
+  record "$run" "kgdump --output FILE --concurrency $pconc" "$wall" "$m" "$fx_bytes" "$lb" kgdump
   R_STREAM[$run]=$(stat -c %s "$work/dump.d1")
   run=import-file
   importer_config "$run" h2
