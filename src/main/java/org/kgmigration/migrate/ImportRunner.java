@@ -369,7 +369,7 @@ public final class ImportRunner {
 
     /** A batch being filled. */
     private static final class Batch {
-        final ByteArrayOutputStream body = new ByteArrayOutputStream();
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
         final Map<String, Blob> blobs = new LinkedHashMap<>();
         final List<String> keys = new ArrayList<>();
         /** Source key -> SHA-256 of the data inline in that message (known on the server once it is in). */
@@ -385,11 +385,17 @@ public final class ImportRunner {
             return body.size() + BATCH_START.length + BATCH_END.length;
         }
 
-        byte[] bytes() {
+        /** The request body {"items": [...]}; the batch's own buffer is given up (inline data makes it large). */
+        byte[] take() {
             ByteArrayOutputStream o = new ByteArrayOutputStream(size());
             o.writeBytes(BATCH_START);
-            o.writeBytes(body.toByteArray());
+            try {
+                body.writeTo(o);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);  // a ByteArrayOutputStream does not fail
+            }
             o.writeBytes(BATCH_END);
+            body = null;
             return o.toByteArray();
         }
 
@@ -777,7 +783,11 @@ public final class ImportRunner {
         b.knownBlobs += msg.knownBlobs;
         b.attachmentBytes += attBytes;
         b.attachments += countAttachments(msg.atts);
-        st.rep.messageBytes.addAndGet(json.length);
+        long inlineJson = 0;  // the inline data's base64 counts as attachment bytes, not as message bytes
+        for (Inline in : msg.inline) {
+            inlineJson += 4 * ((in.size() + 2) / 3);
+        }
+        st.rep.messageBytes.addAndGet(json.length - inlineJson);
     }
 
     /** The attachments with their inline data left out (recursively). */
@@ -913,7 +923,7 @@ public final class ImportRunner {
                     recentBlobs.put(bl.sha256(), Boolean.TRUE);
                 }
             }
-            byte[] body = b.bytes();
+            byte[] body = b.take();
             MessageBatchResult res = client.messages(run.upn, run.guid, body);
             if (progress != null) {
                 progress.uploadedBytes.addAndGet(body.length);
