@@ -34,6 +34,9 @@ report and the importer's counts against the fixture.
                             and use it again on the next run with the same options
   -h, --help                this text
 
+BENCH_IMPORTER_JAVA_OPTS adds JVM options to `importer serve` only, e.g. for a profile:
+BENCH_IMPORTER_JAVA_OPTS="-XX:StartFlightRecording=filename=/tmp/imp.jfr,settings=profile".
+
 Database: TEST_DB_HOST (127.0.0.1), TEST_DB_PORT (3306), TEST_DB_USER (root), TEST_DB_PASSWORD
 (empty); the user must be able to create databases. Temporary files go to $TMPDIR (/tmp).
 EOF
@@ -128,7 +131,7 @@ for u in "${targets[@]}"; do
 done
 log "starting importer serve on 127.0.0.1:$port"
 : >"$work/serve.log"
-JAVA_OPTS="-Xmx$heap" "$BENCH_ROOT/bin/importer" serve --config "$work/importer.yaml" >"$work/serve.log" 2>&1 &
+JAVA_OPTS="-Xmx$heap ${BENCH_IMPORTER_JAVA_OPTS:-}" "$BENCH_ROOT/bin/importer" serve --config "$work/importer.yaml" >"$work/serve.log" 2>&1 &
 server=$!
 on_exit "stop_pid $server"
 for i in $(seq 1 240); do

@@ -5,8 +5,14 @@ package org.kgmigration.api;
  * ({@code bin/importer serve}) and the client ({@code bin/migrate}). See docs/import-api.md.
  */
 public final class ImportApi {
-    /** The API version the server speaks; a client compares the major number. */
-    public static final String VERSION = "1.0";
+    /**
+     * The API version the server speaks; a client compares the major number. 1.1 added inline blob
+     * data ({@link BlobRef#data()}), {@link Limits#maxInlineBlobBytes()} and the blob query
+     * ({@link #BLOB_QUERY_PATH}).
+     */
+    public static final String VERSION = "1.1";
+    /** Most blobs in one blob query (published as {@link Limits#maxBlobQuery()}). */
+    public static final int MAX_BLOB_QUERY = 10_000;
     /** Every path starts with this prefix. */
     public static final String BASE_PATH = "/api/v1";
 
@@ -42,6 +48,9 @@ public final class ImportApi {
     public static String storePath(String upn, String storeGuid) {
         return userPath(upn) + "/stores/" + encode(storeGuid);
     }
+
+    /** Path of the blob query (API 1.1): which of these blobs are not stored? */
+    public static final String BLOB_QUERY_PATH = BASE_PATH + "/blobs/missing";
 
     /** Path of a blob. */
     public static String blobPath(String sha256) {

@@ -15,13 +15,14 @@ public final class RouteFiles {
     public static final List<String> DUMP = List.of("dump-stores", "dump-store");
     /** migrate import. */
     public static final List<String> IMPORT = List.of("import-run", "import-preflight", "import-capabilities",
-            "import-folders", "import-messages", "import-blob-head", "import-blob-put", "import-delivery",
-            "import-complete");
+            "import-folders", "import-messages", "import-blob-head", "import-blob-put", "import-blob-query",
+            "import-delivery", "import-complete");
     /** migrate inspect. */
     public static final List<String> INSPECT = List.of("inspect-dump");
     /** importer serve. */
     public static final List<String> IMPORTER = List.of("importer-api", "importer-capabilities", "importer-preflight",
-            "importer-folders", "importer-messages", "importer-blobs", "importer-complete");
+            "importer-folders", "importer-messages", "importer-blobs", "importer-blob-query",
+            "importer-complete");
 
     private RouteFiles() {
     }

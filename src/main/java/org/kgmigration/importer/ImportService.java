@@ -12,7 +12,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.kgmigration.api.ApiJson;
+import org.kgmigration.api.BlobQuery;
+import org.kgmigration.api.BlobQueryResult;
+import org.kgmigration.api.BlobRef;
 import org.kgmigration.api.BlobStatus;
 import org.kgmigration.api.Capabilities;
 import org.kgmigration.api.FolderBatch;
@@ -28,6 +32,7 @@ import org.kgmigration.api.UserStatus;
 import org.kgmigration.cli.Version;
 import org.kgmigration.importer.PropertyCodec.Stored;
 import org.kgmigration.importer.store.CheckedMessage;
+import org.kgmigration.importer.store.CheckedMessage.CheckedAttachment;
 import org.kgmigration.importer.store.MailboxStore;
 import org.kgmigration.importer.store.UserRow;
 import org.slf4j.Logger;
@@ -207,7 +212,7 @@ public final class ImportService {
                         } catch (JsonProcessingException e) {
                             throw badJson(e, where);
                         }
-                        CheckedMessage cm = MessageChecker.check(item, where);
+                        CheckedMessage cm = MessageChecker.check(item, where, inlineLimit(s));
                         ItemResult res = importOne(w, u, store, cm, s, u.usageBytes() + addedBytes);
                         if (res.status().equals(ImportApi.IMPORTED)) {
                             addedBytes += cm.size();
@@ -234,6 +239,58 @@ public final class ImportService {
         return r;
     }
 
+    private static long inlineLimit(LiveConfig.Snapshot s) {
+        Long l = s.limits().maxInlineBlobBytes();
+        return l == null ? 0 : l;
+    }
+
+    /**
+     * The blob query: which of the blobs in the body are not stored (or stored with another size), in
+     * request order.
+     */
+    public BlobQueryResult missingBlobs(InputStream body) {
+        LiveConfig.Snapshot s = config.current();
+        ObjectMapper m = ApiJson.mapper((int) Math.min(Integer.MAX_VALUE, s.limits().maxBatchBytes()));
+        BlobQuery q;
+        try (InputStream in = new LimitedInputStream(body, s.limits().maxBatchBytes(), "max_batch_bytes")) {
+            q = m.readValue(in, BlobQuery.class);
+        } catch (IOException e) {
+            throw badJson(e, "");
+        }
+        if (q == null || q.blobs() == null) {
+            throw new BadRequestException("blobs: missing");
+        }
+        if (q.blobs().size() > ImportApi.MAX_BLOB_QUERY) {
+            throw new BadRequestException("blobs: " + q.blobs().size() + " entries, more than maxBlobQuery ("
+                    + ImportApi.MAX_BLOB_QUERY + ")");
+        }
+        List<String> shas = new ArrayList<>(q.blobs().size());
+        for (int i = 0; i < q.blobs().size(); i++) {
+            BlobRef b = q.blobs().get(i);
+            String where = "blobs[" + i + "]";
+            if (b == null) {
+                throw new BadRequestException(where + ": null instead of {\"sha256\", \"size\"}");
+            }
+            shas.add(MessageChecker.sha256(b.sha256(), where + ".sha256"));
+            if (b.size() < 0) {
+                throw new BadRequestException(where + ".size: negative");
+            }
+            if (b.data() != null) {
+                throw new BadRequestException(where + ".data: a blob query carries no data");
+            }
+        }
+        Map<String, Long> have = store.blobSizes(shas);
+        List<BlobRef> missing = new ArrayList<>();
+        for (BlobRef b : q.blobs()) {
+            Long size = have.get(b.sha256());
+            if (size == null || size != b.size()) {
+                missing.add(BlobRef.of(b.sha256(), b.size()));
+            }
+        }
+        LOG.debug("blob query: {} asked, {} missing", q.blobs().size(), missing.size());
+        return new BlobQueryResult(missing);
+    }
+
     private ItemResult importOne(MailboxStore.Writer w, UserRow u, String store, CheckedMessage m,
             LiveConfig.Snapshot s, long usage) throws java.sql.SQLException {
         String sk = m.sourceKey();
@@ -251,25 +308,26 @@ public final class ImportService {
             return new ItemResult(sk, ImportApi.REFUSED, cls, "folder " + m.folderKey()
                     + " is not known: create it through the folders endpoint first");
         }
-        List<String> problems = new ArrayList<>();
-        java.sql.SQLException[] failure = new java.sql.SQLException[1];
-        m.blobs((sha, size) -> {
-            try {
-                Long have = w.blobSize(sha);
-                if (have == null) {
-                    problems.add("attachment data " + sha + " is not uploaded");
-                } else if (have != size.longValue()) {
-                    problems.add("attachment data " + sha + " has " + have + " bytes, the message says " + size);
+        List<CheckedAttachment> blobs = new ArrayList<>();
+        m.blobs(blobs::add);
+        List<CheckedAttachment> toStore = new ArrayList<>();
+        if (!blobs.isEmpty()) {
+            Map<String, Long> have = w.blobSizes(blobs.stream().map(CheckedAttachment::blobSha256).toList());
+            List<String> problems = new ArrayList<>();
+            for (CheckedAttachment a : blobs) {
+                Long size = have.get(a.blobSha256());
+                if (size == null && a.blobData() != null) {
+                    toStore.add(a);
+                } else if (size == null) {
+                    problems.add("attachment data " + a.blobSha256() + " is not uploaded");
+                } else if (size != a.blobSize()) {
+                    problems.add("attachment data " + a.blobSha256() + " has " + size + " bytes, the message says "
+                            + a.blobSize());
                 }
-            } catch (java.sql.SQLException e) {
-                failure[0] = e;
             }
-        });
-        if (failure[0] != null) {
-            throw failure[0];
-        }
-        if (!problems.isEmpty()) {
-            return new ItemResult(sk, ImportApi.REFUSED, cls, String.join("; ", problems));
+            if (!problems.isEmpty()) {
+                return new ItemResult(sk, ImportApi.REFUSED, cls, String.join("; ", problems));
+            }
         }
         long size = m.size();
         if (s.enforceQuota() && u.quotaBytes() != null && usage + size > u.quotaBytes()) {
@@ -279,6 +337,9 @@ public final class ImportService {
                     + " 'bin/importer users set-quota' or set enforce_quota: false)");
         }
         w.insertMessage(store, m, folder);
+        for (CheckedAttachment a : toStore) {
+            w.stageBlob(a.blobSha256(), a.blobData());
+        }
         return new ItemResult(sk, ImportApi.IMPORTED, cls, null);
     }
 

@@ -39,18 +39,20 @@ import org.yaml.snakeyaml.error.YAMLException;
  * @param maxBatchItems   {@code max_batch_items}
  * @param maxBatchBytes   {@code max_batch_bytes}
  * @param maxBlobBytes    {@code max_blob_bytes}
+ * @param maxInlineBlobBytes {@code max_inline_blob_bytes}: largest attachment data accepted inline in a
+ *                        message batch (0 = none)
  */
 public record ImporterConfig(Path file, boolean present, List<String> ipWhiteLists, String listen, String tlsCert,
         String tlsKey, String tlsClientCa, String tokenFile, String dataDir, String storeUrl, String storeUser,
         String storePasswordFile, List<String> messageClasses, Boolean enforceQuota, Integer maxBatchItems,
-        Long maxBatchBytes, Long maxBlobBytes) {
+        Long maxBatchBytes, Long maxBlobBytes, Long maxInlineBlobBytes) {
 
     private static final Logger LOG = LoggerFactory.getLogger(ImporterConfig.class);
     /** Where the keys live in the file. */
     public static final String SECTION = "e4a.adminrpc.importer";
     private static final Set<String> KEYS = Set.of("ip_white_lists", "listen", "tls_cert", "tls_key", "tls_client_ca",
             "token_file", "data_dir", "store_url", "store_user", "store_password_file", "message_classes",
-            "enforce_quota", "max_batch_items", "max_batch_bytes", "max_blob_bytes");
+            "enforce_quota", "max_batch_items", "max_batch_bytes", "max_blob_bytes", "max_inline_blob_bytes");
 
     /** Every key of the importer's section (the documentation is checked against this). */
     public static java.util.SortedSet<String> knownKeys() {
@@ -82,7 +84,7 @@ public record ImporterConfig(Path file, boolean present, List<String> ipWhiteLis
             root = new Yaml(new SafeConstructor(lo)).load(in);
         } catch (NoSuchFileException e) {
             return new ImporterConfig(file, false, List.of(), null, null, null, null, null, null, null, null, null,
-                    null, null, null, null, null);
+                    null, null, null, null, null, null);
         } catch (IOException e) {
             throw new ConfigException(file + ": cannot read: " + e.getMessage());
         } catch (YAMLException e) {
@@ -99,7 +101,7 @@ public record ImporterConfig(Path file, boolean present, List<String> ipWhiteLis
                 r.string("tls_key"), r.string("tls_client_ca"), r.string("token_file"), r.string("data_dir"),
                 r.string("store_url"), r.string("store_user"), r.string("store_password_file"),
                 r.list("message_classes", false), r.bool("enforce_quota"), r.integer("max_batch_items"),
-                r.size("max_batch_bytes"), r.size("max_blob_bytes"));
+                r.size("max_batch_bytes"), r.size("max_blob_bytes"), r.sizeOrZero("max_inline_blob_bytes"));
     }
 
     private static Map<?, ?> section(Path file, Object root) {
@@ -188,14 +190,22 @@ public record ImporterConfig(Path file, boolean present, List<String> ipWhiteLis
         }
 
         Long size(String key) {
+            return size(key, false);
+        }
+
+        Long sizeOrZero(String key) {
+            return size(key, true);
+        }
+
+        private Long size(String key, boolean zeroAllowed) {
             Object v = m.get(key);
             if (v == null) {
                 return null;
             }
             try {
                 long l = Sizes.parse(String.valueOf(v));
-                if (l <= 0) {
-                    throw new IllegalArgumentException("must be positive");
+                if (l < 0 || (l == 0 && !zeroAllowed)) {
+                    throw new IllegalArgumentException(zeroAllowed ? "must not be negative" : "must be positive");
                 }
                 return l;
             } catch (IllegalArgumentException e) {

@@ -24,6 +24,7 @@ public final class LiveConfig {
     public static final int DEFAULT_MAX_BATCH_ITEMS = 1000;
     public static final long DEFAULT_MAX_BATCH_BYTES = 64L << 20;
     public static final long DEFAULT_MAX_BLOB_BYTES = 4L << 30;
+    public static final long DEFAULT_MAX_INLINE_BLOB_BYTES = 256L << 10;
 
     /** Values from the command line; null = take the file's. */
     public record Overrides(List<String> ipWhiteLists, List<String> messageClasses, Boolean enforceQuota,
@@ -162,9 +163,16 @@ public final class LiveConfig {
         String tokenFile = overrides.tokenFile() != null ? overrides.tokenFile() : c.tokenFile();
         lastTokenFile = tokenFile;
         String token = tokenFile == null ? null : readToken(Path.of(tokenFile));
+        long maxBatchBytes = first(overrides.maxBatchBytes(), c.maxBatchBytes(), DEFAULT_MAX_BATCH_BYTES);
+        long maxInline = c.maxInlineBlobBytes() != null ? c.maxInlineBlobBytes()
+                : Math.min(DEFAULT_MAX_INLINE_BLOB_BYTES, maxBatchBytes);
+        if (maxInline > maxBatchBytes) {
+            throw new ImporterConfig.ConfigException(file + ": " + ImporterConfig.SECTION + ".max_inline_blob_bytes ("
+                    + maxInline + ") must not exceed max_batch_bytes (" + maxBatchBytes + ")");
+        }
         Limits limits = new Limits(first(overrides.maxBatchItems(), c.maxBatchItems(), DEFAULT_MAX_BATCH_ITEMS),
-                first(overrides.maxBatchBytes(), c.maxBatchBytes(), DEFAULT_MAX_BATCH_BYTES),
-                first(overrides.maxBlobBytes(), c.maxBlobBytes(), DEFAULT_MAX_BLOB_BYTES));
+                maxBatchBytes, first(overrides.maxBlobBytes(), c.maxBlobBytes(), DEFAULT_MAX_BLOB_BYTES), maxInline,
+                org.kgmigration.api.ImportApi.MAX_BLOB_QUERY);
         return new Snapshot(wl, off, mc, quota, token, limits);
     }
 

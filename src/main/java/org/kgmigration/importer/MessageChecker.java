@@ -58,20 +58,31 @@ public final class MessageChecker {
         return out;
     }
 
-    /** Checks a top-level message. */
+    /** Checks a top-level message that must not carry inline blob data. */
     public static CheckedMessage check(MessageItem m, String where) {
+        return check(m, where, 0);
+    }
+
+    /**
+     * Checks a top-level message.
+     *
+     * @param maxInline the largest inline blob data accepted (0 = none): longer data, data whose length
+     *                  is not the blob's size or whose SHA-256 is not the blob's are a 400
+     */
+    public static CheckedMessage check(MessageItem m, String where, long maxInline) {
         if (m == null) {
             throw new BadRequestException(where + ": null instead of a message");
         }
         String sk = sourceKey(m.sourceKey(), where + ".sourceKey");
         String folder = sourceKey(m.folder(), where + ".folder");
-        CheckedMessage body = body(m.messageClass(), m.properties(), m.recipients(), m.attachments(), where, 0);
+        CheckedMessage body = body(m.messageClass(), m.properties(), m.recipients(), m.attachments(), where, 0,
+                maxInline);
         return new CheckedMessage(sk, folder, body.messageClass(), m.associated(), body.properties(), body.recipients(),
                 body.attachments());
     }
 
     private static CheckedMessage body(String messageClass, List<Property> props, List<List<Property>> recipients,
-            List<AttachmentItem> attachments, String where, int depth) {
+            List<AttachmentItem> attachments, String where, int depth, long maxInline) {
         if (depth > MAX_DEPTH) {
             throw new BadRequestException(where + ": embedded messages nested deeper than " + MAX_DEPTH);
         }
@@ -87,18 +98,19 @@ public final class MessageChecker {
         List<CheckedAttachment> a = new ArrayList<>();
         List<AttachmentItem> atts = attachments == null ? List.of() : attachments;
         for (int i = 0; i < atts.size(); i++) {
-            a.add(attachment(atts.get(i), where + ".attachments[" + i + "]", depth));
+            a.add(attachment(atts.get(i), where + ".attachments[" + i + "]", depth, maxInline));
         }
         return new CheckedMessage(null, null, messageClass, false, p, r, a);
     }
 
-    private static CheckedAttachment attachment(AttachmentItem a, String where, int depth) {
+    private static CheckedAttachment attachment(AttachmentItem a, String where, int depth, long maxInline) {
         if (a == null) {
             throw new BadRequestException(where + ": null instead of an attachment");
         }
         List<Stored> p = properties(a.properties(), where + ".properties");
         String sha = null;
         long size = 0;
+        byte[] data = null;
         BlobRef b = a.blob();
         if (b != null) {
             sha = sha256(b.sha256(), where + ".blob.sha256");
@@ -106,6 +118,10 @@ public final class MessageChecker {
                 throw new BadRequestException(where + ".blob.size: negative");
             }
             size = b.size();
+            data = b.data();
+            if (data != null) {
+                inlineData(data, sha, size, where + ".blob.data", maxInline);
+            }
         }
         if (a.missing() && b != null) {
             throw new BadRequestException(where + ": an attachment marked missing cannot have a blob");
@@ -113,8 +129,35 @@ public final class MessageChecker {
         CheckedMessage emb = null;
         EmbeddedMessage e = a.embedded();
         if (e != null) {
-            emb = body(e.messageClass(), e.properties(), e.recipients(), e.attachments(), where + ".embedded", depth + 1);
+            emb = body(e.messageClass(), e.properties(), e.recipients(), e.attachments(), where + ".embedded", depth + 1,
+                    maxInline);
         }
-        return new CheckedAttachment(p, sha, size, a.missing(), emb);
+        return new CheckedAttachment(p, sha, size, data, a.missing(), emb);
+    }
+
+    private static void inlineData(byte[] data, String sha, long size, String where, long maxInline) {
+        if (maxInline <= 0) {
+            throw new BadRequestException(where + ": this server takes no inline attachment data"
+                    + " (max_inline_blob_bytes is 0): upload it through PUT /blobs/{sha256}");
+        }
+        if (data.length > maxInline) {
+            throw new BadRequestException(where + ": " + data.length + " bytes inline, more than max_inline_blob_bytes ("
+                    + maxInline + "): upload it through PUT /blobs/{sha256}");
+        }
+        if (data.length != size) {
+            throw new BadRequestException(where + ": " + data.length + " bytes, but the blob's size is " + size);
+        }
+        String got = java.util.HexFormat.of().formatHex(sha256Digest().digest(data));
+        if (!got.equals(sha)) {
+            throw new BadRequestException(where + ": the data has SHA-256 " + got + ", not " + sha);
+        }
+    }
+
+    private static java.security.MessageDigest sha256Digest() {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

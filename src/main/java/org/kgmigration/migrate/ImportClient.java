@@ -13,6 +13,7 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
@@ -23,6 +24,9 @@ import org.apache.camel.ProducerTemplate;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.io.entity.FileEntity;
+import org.kgmigration.api.BlobQuery;
+import org.kgmigration.api.BlobQueryResult;
+import org.kgmigration.api.BlobRef;
 import org.kgmigration.api.Capabilities;
 import org.kgmigration.api.FolderBatch;
 import org.kgmigration.api.FolderBatchResult;
@@ -85,6 +89,22 @@ public final class ImportClient {
         }
         Long size = ex.getMessage().getHeader(ImportApi.BLOB_SIZE_HEADER, Long.class);
         return size == null ? -1 : size;
+    }
+
+    /**
+     * API 1.1: which of {@code blobs} the server does not have (or has with another size), in one
+     * request; at most the server's {@code maxBlobQuery} of them.
+     */
+    public List<BlobRef> missingBlobs(List<BlobRef> blobs, String store) {
+        byte[] body;
+        try {
+            body = JSON.writeValueAsBytes(new BlobQuery(blobs));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        BlobQueryResult r = read(call("direct:import-blob-query", ImportApi.BLOB_QUERY_PATH, body, store),
+                BlobQueryResult.class);
+        return r.missing() == null ? List.of() : r.missing();
     }
 
     /** Uploads a blob from a file (streamed; the file entity is repeatable, so a retry re-reads it). */

@@ -67,6 +67,9 @@ public final class ImportReport {
         public final AtomicLong blobsUploaded = new AtomicLong();
         public final AtomicLong blobsPresent = new AtomicLong();
         public final AtomicLong blobBytesUploaded = new AtomicLong();
+        /** Attachment data sent inline in the messages (API 1.1), counted per attachment. */
+        public final AtomicLong blobsInline = new AtomicLong();
+        public final AtomicLong blobBytesInline = new AtomicLong();
         public final AtomicLong failed = new AtomicLong();
         public final AtomicLong batches = new AtomicLong();
         public final AtomicLong batchesFromJournal = new AtomicLong();
@@ -243,6 +246,11 @@ public final class ImportReport {
                         human(total), human(s.attachmentBytes.get()), s.retries.get(), sec,
                         sec > 0 ? s.messages.get() / sec : 0.0, human(sec > 0 ? (long) (total / sec) : 0));
             }
+            if (!dryRun && s.blobsUploaded.get() + s.blobsInline.get() + s.blobsPresent.get() > 0) {
+                out.printf(java.util.Locale.ROOT, "  attachment data: %d uploaded (%s), %d inline in the messages (%s),"
+                        + " %d already on the importer%n", s.blobsUploaded.get(), human(s.blobBytesUploaded.get()),
+                        s.blobsInline.get(), human(s.blobBytesInline.get()), s.blobsPresent.get());
+            }
             s.skipped().forEach((k, v) -> out.printf("  skipped %d: %s%n", v, k));
             if (s.failed.get() > 0) {
                 out.printf("  FAILED %d item(s)%n", s.failed.get());
@@ -297,6 +305,8 @@ public final class ImportReport {
             b.put("uploaded", s.blobsUploaded.get());
             b.put("alreadyOnServer", s.blobsPresent.get());
             b.put("bytesUploaded", s.blobBytesUploaded.get());
+            b.put("inline", s.blobsInline.get());
+            b.put("bytesInline", s.blobBytesInline.get());
             n.put("batches", s.batches.get());
             n.put("retries", s.retries.get());
             n.put("batchesDoneInEarlierRun", s.batchesFromJournal.get());

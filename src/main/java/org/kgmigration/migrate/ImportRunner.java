@@ -58,10 +58,18 @@ import org.slf4j.LoggerFactory;
  * finally the store's completion. Skips, refusals and failures are counted in the
  * {@link ImportReport}.
  *
+ * <p>Attachment data: with an API 1.1 server that takes inline data ({@code maxInlineBlobBytes} &gt;
+ * 0), data up to {@code delivery.inline_max_bytes} (and the server's limit) is kept in memory and
+ * sent inline in the message, unless the server is known to have it already; larger data goes to
+ * a spool file, and per batch one {@code POST /blobs/missing} asks which of those the server lacks,
+ * which are then uploaded with {@code PUT}. A 1.0 server gets {@code HEAD} + {@code PUT} per blob.
+ *
  * <p>Memory: one batch being filled plus at most {@code concurrency} batches in flight, each
  * bounded by {@code batch_size} and {@code max_batch_bytes} (a single message larger than that
- * travels alone); attachment data goes from the Data records straight to spool files, which are
- * deleted once uploaded. Per store the folder ids are kept (to resolve parents); nothing is kept
+ * travels alone), inline data included: a message's inline data is at most half of
+ * {@code max_batch_bytes}, and a message that would not fit a batch with it sends it through the
+ * spool instead. Other attachment data goes from the Data records straight to spool files, which
+ * are deleted once uploaded. Per store the folder ids are kept (to resolve parents); nothing is kept
  * per message.
  */
 public final class ImportRunner {
@@ -87,6 +95,10 @@ public final class ImportRunner {
     private PayloadMapper mapper;
     private int batchItems;
     private long batchBytes;
+    /** Largest attachment data sent inline (0 = none). */
+    private long inlineMax;
+    /** Whether the server answers the blob query (API 1.1), and how many blobs at most per query. */
+    private int blobQueryMax;
     private Journal journal;
     private Path spool;
     private ExecutorService executor;
@@ -140,7 +152,14 @@ public final class ImportRunner {
         if (caps.limits() != null) {
             batchItems = Math.min(batchItems, caps.limits().maxBatchItems());
             batchBytes = Math.min(batchBytes, caps.limits().maxBatchBytes());
+            Long serverInline = caps.limits().maxInlineBlobBytes();
+            inlineMax = serverInline == null ? 0 : Math.max(0, Math.min(serverInline, cfg.inlineMaxBytes));
+            inlineMax = Math.min(inlineMax, batchBytes / 2);
+            Integer q = caps.limits().maxBlobQuery();
+            blobQueryMax = q == null ? 0 : Math.max(0, q);
         }
+        LOG.info("attachment data: {}; {}", inlineMax > 0 ? "up to " + inlineMax + " bytes inline in the messages"
+                : "none inline", blobQueryMax > 0 ? "one blob query per batch, then PUT" : "HEAD + PUT per blob (API 1.0)");
         LOG.info("importer {}: API {}, {} message-class rules ({}), batches of up to {} messages / {} bytes, {} in parallel",
                 caps.serverVersion(), caps.apiVersion(), classes.entries().size(),
                 cfg.classWhitelist != null ? "IMPORTER_CONFIG classes.whitelist" : "the server's list", batchItems,
@@ -312,6 +331,11 @@ public final class ImportRunner {
         final DumpRecord.Message rec;
         final List<AttachmentItem> atts = new ArrayList<>();
         final List<Blob> blobs = new ArrayList<>();
+        /** Data sent inline (top-level message only: it holds those of its embedded messages too). */
+        final List<Inline> inline = new ArrayList<>();
+        long inlineBytes;
+        /** Attachments whose data the server is known to have (sent without data, nothing to upload). */
+        long knownBlobs;
         String skip;
 
         Msg(DumpRecord.Message rec) {
@@ -323,6 +347,8 @@ public final class ImportRunner {
     private static final class Att {
         final List<Prop> props;
         EmbeddedMessage embedded;
+        /** The data while it may still go inline; null once it went to {@link #file}. */
+        ByteArrayOutputStream mem;
         OutputStream out;
         Path file;
         MessageDigest sha;
@@ -337,11 +363,20 @@ public final class ImportRunner {
     record Blob(String sha256, long size, Path file) {
     }
 
+    /** Attachment data sent inline in a message. */
+    record Inline(String sha256, long size, byte[] data) {
+    }
+
     /** A batch being filled. */
     private static final class Batch {
-        final ByteArrayOutputStream body = new ByteArrayOutputStream();
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
         final Map<String, Blob> blobs = new LinkedHashMap<>();
         final List<String> keys = new ArrayList<>();
+        /** Source key -> SHA-256 of the data inline in that message (known on the server once it is in). */
+        final Map<String, List<String>> inlineByKey = new HashMap<>();
+        long inlineCount;
+        long inlineBytes;
+        long knownBlobs;
         long attachmentBytes;
         long attachments;
         int count;
@@ -350,11 +385,17 @@ public final class ImportRunner {
             return body.size() + BATCH_START.length + BATCH_END.length;
         }
 
-        byte[] bytes() {
+        /** The request body {"items": [...]}; the batch's own buffer is given up (inline data makes it large). */
+        byte[] take() {
             ByteArrayOutputStream o = new ByteArrayOutputStream(size());
             o.writeBytes(BATCH_START);
-            o.writeBytes(body.toByteArray());
+            try {
+                body.writeTo(o);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);  // a ByteArrayOutputStream does not fail
+            }
             o.writeBytes(BATCH_END);
+            body = null;
             return o.toByteArray();
         }
 
@@ -416,16 +457,26 @@ public final class ImportRunner {
                 Msg owner = (Msg) stack.peek();
                 if (st.delivering() && owner.skip == null && topSkip() == null && !settings.dryRun()
                         && !journalCovers()) {
-                    att.file = spool.resolve("a" + (++spoolSeq));
-                    att.out = new java.io.BufferedOutputStream(Files.newOutputStream(att.file), 1 << 16);
                     att.sha = sha256();
+                    if (inlineMax > 0) {
+                        att.mem = new ByteArrayOutputStream();
+                    } else {
+                        spoolTo(att);
+                    }
                 }
                 stack.push(att);
             } else if (r instanceof DumpRecord.Data d) {
                 Att att = (Att) stack.peek();
-                if (att.out != null) {
-                    att.out.write(d.bytes());
+                if (att.sha != null) {
                     att.sha.update(d.bytes());
+                    if (att.mem != null && att.mem.size() + (long) d.bytes().length > inlineMax) {
+                        spoolTo(att);  // too large to go inline
+                    }
+                    if (att.mem != null) {
+                        att.mem.write(d.bytes());
+                    } else {
+                        att.out.write(d.bytes());
+                    }
                 }
                 att.size += d.bytes().length;
             } else if (r instanceof DumpRecord.AttachmentEnd e) {
@@ -436,6 +487,23 @@ public final class ImportRunner {
                 onStoreEnd();
             }
         }
+    }
+
+    /** Sends the attachment's data to a new spool file (with what was kept in memory so far). */
+    private void spoolTo(Att att) throws IOException {
+        att.file = spool.resolve("a" + (++spoolSeq));
+        att.out = new java.io.BufferedOutputStream(Files.newOutputStream(att.file), 1 << 16);
+        if (att.mem != null) {
+            att.mem.writeTo(att.out);
+            att.mem = null;
+        }
+    }
+
+    /** Writes inline data to a spool file: it goes through the upload path after all. */
+    private Blob spool(String sha256, byte[] data) throws IOException {
+        Path f = spool.resolve("a" + (++spoolSeq));
+        Files.write(f, data);
+        return new Blob(sha256, data.length, f);
     }
 
     private String topSkip() {
@@ -629,8 +697,25 @@ public final class ImportRunner {
                             + " in the dump (corrupt dump)");
                 }
             }
-            item = new AttachmentItem(props, new BlobRef(e.sha256(), e.size()), false, null);
-            top.blobs.add(new Blob(e.sha256(), e.size(), att.file));
+            if (att.mem != null) {
+                byte[] data = att.mem.toByteArray();
+                att.mem = null;
+                if (recentBlobs.containsKey(e.sha256())) {
+                    item = new AttachmentItem(props, BlobRef.of(e.sha256(), e.size()), false, null);
+                    top.knownBlobs++;
+                } else if (top.inlineBytes + data.length <= batchBytes / 2) {
+                    item = new AttachmentItem(props, new BlobRef(e.sha256(), e.size(), data), false, null);
+                    top.inline.add(new Inline(e.sha256(), e.size(), data));
+                    top.inlineBytes += data.length;
+                } else {
+                    // the message has as much inline data as it may carry: this goes the upload way
+                    item = new AttachmentItem(props, BlobRef.of(e.sha256(), e.size()), false, null);
+                    top.blobs.add(spool(e.sha256(), data));
+                }
+            } else {
+                item = new AttachmentItem(props, BlobRef.of(e.sha256(), e.size()), false, null);
+                top.blobs.add(new Blob(e.sha256(), e.size(), att.file));
+            }
         } else {
             if (att.file != null) {
                 Files.deleteIfExists(att.file);
@@ -660,6 +745,16 @@ public final class ImportRunner {
         MessageItem item = new MessageItem(m.id(), st.folderId, cls, m.associated(), mapper.properties(m.props()),
                 mapper.recipients(m.recipients()), msg.atts);
         byte[] json = ImportClient.JSON.writeValueAsBytes(item);
+        if (json.length > batchBytes && !msg.inline.isEmpty()) {
+            // inline data must not make a message larger than a batch: send it through the spool instead
+            for (Inline in : msg.inline) {
+                msg.blobs.add(spool(in.sha256(), in.data()));
+            }
+            msg.inline.clear();
+            item = new MessageItem(item.sourceKey(), item.folder(), item.messageClass(), item.associated(),
+                    item.properties(), item.recipients(), withoutData(item.attachments()));
+            json = ImportClient.JSON.writeValueAsBytes(item);
+        }
         Batch b = st.batch;
         if (b.count > 0 && (b.count >= batchItems || b.size() + json.length + 1 > batchBytes)) {
             flushBatch();
@@ -679,9 +774,35 @@ public final class ImportRunner {
                 Files.deleteIfExists(bl.file());
             }
         }
+        for (Inline in : msg.inline) {
+            attBytes += in.size();
+            b.inlineByKey.computeIfAbsent(m.id().toUpperCase(java.util.Locale.ROOT), k -> new ArrayList<>()).add(in.sha256());
+            b.inlineCount++;
+            b.inlineBytes += in.size();
+        }
+        b.knownBlobs += msg.knownBlobs;
         b.attachmentBytes += attBytes;
         b.attachments += countAttachments(msg.atts);
-        st.rep.messageBytes.addAndGet(json.length);
+        long inlineJson = 0;  // the inline data's base64 counts as attachment bytes, not as message bytes
+        for (Inline in : msg.inline) {
+            inlineJson += 4 * ((in.size() + 2) / 3);
+        }
+        st.rep.messageBytes.addAndGet(json.length - inlineJson);
+    }
+
+    /** The attachments with their inline data left out (recursively). */
+    private static List<AttachmentItem> withoutData(List<AttachmentItem> atts) {
+        List<AttachmentItem> out = new ArrayList<>(atts.size());
+        for (AttachmentItem a : atts) {
+            BlobRef blob = a.blob() == null || a.blob().data() == null ? a.blob()
+                    : BlobRef.of(a.blob().sha256(), a.blob().size());
+            EmbeddedMessage e = a.embedded();
+            if (e != null && e.attachments() != null) {
+                e = new EmbeddedMessage(e.messageClass(), e.properties(), e.recipients(), withoutData(e.attachments()));
+            }
+            out.add(new AttachmentItem(a.properties(), blob, a.missing(), e));
+        }
+        return out;
     }
 
     private static long countAttachments(List<AttachmentItem> atts) {
@@ -766,34 +887,59 @@ public final class ImportRunner {
     private void deliver(StoreRun run, Batch b, long ordinal) {
         StoreReport rep = run.rep;
         try {
+            List<Blob> ask = new ArrayList<>();
             for (Blob bl : b.blobs.values()) {
                 if (recentBlobs.containsKey(bl.sha256())) {
                     rep.blobsPresent.incrementAndGet();
-                    continue;
-                }
-                long have = client.blobSize(bl.sha256(), run.guid);
-                if (have == bl.size()) {
-                    rep.blobsPresent.incrementAndGet();
                 } else {
-                    if (bl.file() == null) {
-                        throw new IllegalStateException("attachment data " + bl.sha256() + " was not spooled");
+                    ask.add(bl);
+                }
+            }
+            if (blobQueryMax > 0) {
+                for (int from = 0; from < ask.size(); from += blobQueryMax) {
+                    List<Blob> part = ask.subList(from, Math.min(ask.size(), from + blobQueryMax));
+                    Set<String> missing = new HashSet<>();
+                    for (BlobRef m : client.missingBlobs(part.stream().map(bl -> BlobRef.of(bl.sha256(), bl.size()))
+                            .toList(), run.guid)) {
+                        missing.add(m.sha256());
                     }
-                    client.putBlob(bl.sha256(), bl.file(), run.guid);
-                    rep.blobsUploaded.incrementAndGet();
-                    rep.blobBytesUploaded.addAndGet(bl.size());
-                    if (progress != null) {
-                        progress.uploadedBytes.addAndGet(bl.size());
+                    for (Blob bl : part) {
+                        if (missing.contains(bl.sha256())) {
+                            upload(run, bl);
+                        } else {
+                            rep.blobsPresent.incrementAndGet();
+                        }
+                        recentBlobs.put(bl.sha256(), Boolean.TRUE);
                     }
                 }
-                recentBlobs.put(bl.sha256(), Boolean.TRUE);
+            } else {
+                for (Blob bl : ask) {
+                    long have = client.blobSize(bl.sha256(), run.guid);
+                    if (have == bl.size()) {
+                        rep.blobsPresent.incrementAndGet();
+                    } else {
+                        upload(run, bl);
+                    }
+                    recentBlobs.put(bl.sha256(), Boolean.TRUE);
+                }
             }
-            byte[] body = b.bytes();
+            byte[] body = b.take();
             MessageBatchResult res = client.messages(run.upn, run.guid, body);
             if (progress != null) {
                 progress.uploadedBytes.addAndGet(body.length);
             }
+            rep.blobsInline.addAndGet(b.inlineCount);
+            rep.blobBytesInline.addAndGet(b.inlineBytes);
+            rep.blobsPresent.addAndGet(b.knownBlobs);
             int refused = 0;
             for (ItemResult ir : res.items()) {
+                if (ir.status().equals(ImportApi.IMPORTED) || ir.status().equals(ImportApi.PRESENT)) {
+                    // the message is stored, so is every blob it refers to
+                    for (String sha : b.inlineByKey.getOrDefault(
+                            String.valueOf(ir.sourceKey()).toUpperCase(java.util.Locale.ROOT), List.of())) {
+                        recentBlobs.put(sha, Boolean.TRUE);
+                    }
+                }
                 switch (ir.status()) {
                     case ImportApi.IMPORTED -> rep.imported.incrementAndGet();
                     case ImportApi.PRESENT -> rep.present.incrementAndGet();
@@ -823,6 +969,18 @@ public final class ImportRunner {
             report.fatal("internal error delivering batch " + ordinal + " of store " + run.guid + ": " + e);
             stop.set(true);
             LOG.error("internal error", e);
+        }
+    }
+
+    private void upload(StoreRun run, Blob bl) {
+        if (bl.file() == null) {
+            throw new IllegalStateException("attachment data " + bl.sha256() + " was not spooled");
+        }
+        client.putBlob(bl.sha256(), bl.file(), run.guid);
+        run.rep.blobsUploaded.incrementAndGet();
+        run.rep.blobBytesUploaded.addAndGet(bl.size());
+        if (progress != null) {
+            progress.uploadedBytes.addAndGet(bl.size());
         }
     }
 

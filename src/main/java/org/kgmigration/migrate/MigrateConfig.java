@@ -45,6 +45,8 @@ public final class MigrateConfig {
     public int concurrency = 4;
     public int batchSize = 200;
     public long maxBatchBytes = 8L << 20;
+    /** Largest attachment sent inline in its message (import API 1.1); 0 = never. */
+    public long inlineMaxBytes = 256L << 10;
     public int retriesMax = 5;
     public long retryInitialDelayMs = 1000;
     public long retryMaxDelayMs = 30_000;
@@ -62,8 +64,8 @@ public final class MigrateConfig {
     private static final Set<String> TLS = Set.of("ca_file", "trust_store", "trust_store_password_env",
             "trust_store_type", "client_cert", "client_key");
     private static final Set<String> CLASSES = Set.of("whitelist");
-    private static final Set<String> DELIVERY = Set.of("concurrency", "batch_size", "max_batch_bytes", "retries",
-            "connect_timeout_s", "read_timeout_s");
+    private static final Set<String> DELIVERY = Set.of("concurrency", "batch_size", "max_batch_bytes", "inline_max_bytes",
+            "retries", "connect_timeout_s", "read_timeout_s");
     private static final Set<String> RETRIES = Set.of("max", "initial_delay_ms", "max_delay_ms");
 
     /** Every key the file may hold, dotted (the documentation is checked against this). */
@@ -156,6 +158,11 @@ public final class MigrateConfig {
             Long mb = d.size("max_batch_bytes");
             if (mb != null) {
                 c.maxBatchBytes = mb;
+            }
+            Object inl = d.raw("inline_max_bytes");
+            if (inl != null) {
+                String v = String.valueOf(inl).trim();
+                c.inlineMaxBytes = v.equals("0") ? 0 : d.size("inline_max_bytes");
             }
             c.connectTimeoutS = d.integer("connect_timeout_s", c.connectTimeoutS, 1, 3600);
             c.readTimeoutS = d.integer("read_timeout_s", c.readTimeoutS, 1, 86_400);

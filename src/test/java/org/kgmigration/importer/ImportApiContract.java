@@ -496,4 +496,225 @@ abstract class ImportApiContract {
         assertEquals(1, server.store.messageCount(upn, STORE));
         assertEquals("before restart", server.store.readMessage(upn, STORE, key(1)).properties().get(1).value().asText());
     }
+
+    // ------------------------------------------------------------------ API 1.1: inline data, blob query
+
+    /** An attachment whose data travels inline (base64) in the message. */
+    private static ObjectNode inlineAttachment(String fileName, byte[] data) {
+        ObjectNode a = attachment(fileName, Payloads.sha256(data), data.length);
+        ((ObjectNode) a.get("blob")).put("data", Base64.getEncoder().encodeToString(data));
+        return a;
+    }
+
+    private static ObjectNode withAttachment(ObjectNode m, ObjectNode a) {
+        ((ArrayNode) m.get("attachments")).add(a);
+        return m;
+    }
+
+    private byte[] readBlob(String sha) throws Exception {
+        try (InputStream in = server.store.openBlob(sha)) {
+            assertNotNull(in, "blob " + sha + " is not stored");
+            return in.readAllBytes();
+        }
+    }
+
+    private static byte[] random(int n, long seed) {
+        byte[] b = new byte[n];
+        new java.util.Random(seed).nextBytes(b);
+        return b;
+    }
+
+    @Test
+    void capabilities_announce_api_1_1_with_the_inline_and_blob_query_limits() {
+        ApiClient.Response r = client.get(ImportApi.BASE_PATH + "/capabilities");
+        assertEquals(200, r.status(), r.body());
+        assertEquals("1.1", r.json().get("apiVersion").asText());
+        assertEquals(256 * 1024, r.json().get("limits").get("maxInlineBlobBytes").asLong(), r.body());
+        assertEquals(ImportApi.MAX_BLOB_QUERY, r.json().get("limits").get("maxBlobQuery").asInt(), r.body());
+    }
+
+    @Test
+    void inline_attachment_data_is_stored_with_the_message_and_reads_back_byte_for_byte() throws Exception {
+        String upn = user(null);
+        byte[] data = random(256 * 1024, 11);        // exactly max_inline_blob_bytes
+        byte[] inner = random(777, 12);              // in an embedded message
+        byte[] shared = random(5000, 13);            // inline in two messages of the batch
+        String sha = Payloads.sha256(data);
+        long before = server.store.blobCount();
+        ObjectNode m1 = withAttachment(message(key(1), key(1000), "IPM.Note", "with inline data"),
+                inlineAttachment("big.bin", data));
+        ObjectNode emb = attachment("forwarded", null, 0);
+        ObjectNode embMsg = emb.putObject("embedded");
+        embMsg.put("messageClass", "IPM.Note");
+        embMsg.putArray("properties").add(prop("0x0037001F", "PT_UNICODE", "inner"));
+        embMsg.putArray("recipients");
+        embMsg.putArray("attachments").add(inlineAttachment("inner.txt", inner));
+        withAttachment(m1, emb);
+        withAttachment(m1, inlineAttachment("shared.txt", shared));
+        ObjectNode m2 = withAttachment(message(key(2), key(1001), "IPM.Note", "shares"), inlineAttachment("s.txt", shared));
+        ApiClient.Response r = postBatch(upn, batch(m1, m2));
+        assertEquals(200, r.status(), r.body());
+        assertEquals(2, r.json().get("imported").asInt(), r.body());
+        assertEquals(before + 3, server.store.blobCount(), "each blob stored once");
+        assertTrue(java.util.Arrays.equals(data, readBlob(sha)), "inline data read back differs");
+        assertTrue(java.util.Arrays.equals(inner, readBlob(Payloads.sha256(inner))));
+        assertTrue(java.util.Arrays.equals(shared, readBlob(Payloads.sha256(shared))));
+        ApiClient.Response head = client.head(ImportApi.blobPath(sha));
+        assertEquals(200, head.status());
+        assertEquals(String.valueOf(data.length), head.headers().firstValue(ImportApi.BLOB_SIZE_HEADER).orElse(null));
+        assertEquals(0, server.store.removeIncompleteUploads(), "no chunks without their blob row");
+
+        // the message refers to the blob as any uploaded one; the data itself is not part of the message
+        MessageItem back = server.store.readMessage(upn, STORE, key(1));
+        assertEquals(sha, back.attachments().get(0).blob().sha256());
+        assertEquals(data.length, back.attachments().get(0).blob().size());
+        assertNull(back.attachments().get(0).blob().data());
+        MailboxStats stats = server.store.stats(upn).get(0);
+        assertEquals(5, stats.attachments()); // 3 + 1 in the embedded message + 1
+        assertTrue(stats.bytes() > data.length + inner.length + 2L * shared.length, "quota size counts inline data");
+
+        // a later message may refer to it without data; sending the first again is 'present' and stores nothing
+        ObjectNode m3 = withAttachment(message(key(3), key(1000), "IPM.Note", "refers"), attachment("x", sha, data.length));
+        ApiClient.Response again = postBatch(upn, batch(m1, m3));
+        assertEquals("present", again.json().get("items").get(0).get("status").asText(), again.body());
+        assertEquals("imported", again.json().get("items").get(1).get("status").asText(), again.body());
+        assertEquals(before + 3, server.store.blobCount());
+        assertEquals(0, server.store.removeIncompleteUploads());
+    }
+
+    @Test
+    void inline_data_of_items_that_are_not_imported_is_not_stored() {
+        String upn = user(null);
+        byte[] a = random(1000, 21);
+        byte[] b = random(1000, 22);
+        byte[] c = random(1000, 23);
+        ApiClient.Response r = postBatch(upn, batch(
+                withAttachment(message(key(1), key(1000), "IPM.Custom.Vendor", "skipped class"), inlineAttachment("a", a)),
+                withAttachment(message(key(2), key(4242), "IPM.Note", "unknown folder"), inlineAttachment("b", b)),
+                withAttachment(withAttachment(message(key(3), key(1000), "IPM.Note", "lacks a blob"),
+                        inlineAttachment("c", c)), attachment("gone", Payloads.sha256("never uploaded".getBytes(
+                                StandardCharsets.UTF_8)), 14))));
+        assertEquals(200, r.status(), r.body());
+        assertEquals(1, r.json().get("skipped").asInt(), r.body());
+        assertEquals(2, r.json().get("refused").asInt(), r.body());
+        for (byte[] d : List.of(a, b, c)) {
+            assertEquals(404, client.head(ImportApi.blobPath(Payloads.sha256(d))).status());
+        }
+        assertEquals(0, server.store.messageCount(upn, STORE));
+        assertEquals(0, server.store.removeIncompleteUploads(), "nothing staged for them");
+    }
+
+    @Test
+    void bad_inline_data_is_a_400_and_nothing_of_the_batch_is_stored() {
+        String upn = user(null);
+        byte[] good = random(3000, 31);
+        ObjectNode first = withAttachment(message(key(1), key(1000), "IPM.Note", "good"), inlineAttachment("g", good));
+        byte[] tooLong = random(256 * 1024 + 1, 32);
+        byte[] other = random(100, 33);
+        ObjectNode wrongSize = inlineAttachment("w", other);
+        ((ObjectNode) wrongSize.get("blob")).put("size", 99);
+        ObjectNode wrongSha = inlineAttachment("s", other);
+        ((ObjectNode) wrongSha.get("blob")).put("sha256", Payloads.sha256(good));
+        ObjectNode notBase64 = inlineAttachment("b", other);
+        ((ObjectNode) notBase64.get("blob")).put("data", "**not base64**");
+        for (ObjectNode bad : List.of(inlineAttachment("t", tooLong), wrongSize, wrongSha, notBase64)) {
+            ApiClient.Response r = postBatch(upn, batch(first.deepCopy(),
+                    withAttachment(message(key(2), key(1000), "IPM.Note", "bad"), bad)));
+            assertEquals(400, r.status(), r.body());
+            assertEquals("bad-request", r.json().get("error").asText(), r.body());
+            assertTrue(r.message().contains("items[1]") && r.message().contains("blob"), r.body());
+        }
+        assertEquals(0, server.store.messageCount(upn, STORE));
+        assertEquals(404, client.head(ImportApi.blobPath(Payloads.sha256(good))).status(), "nothing of the batch stored");
+        assertEquals(404, client.head(ImportApi.blobPath(Payloads.sha256(tooLong))).status());
+        assertEquals(0, server.store.removeIncompleteUploads(), "the rolled-back batch left no chunks");
+        assertEquals(0, server.store.user(upn).usageBytes());
+        assertEquals(1, postBatch(upn, batch(first)).json().get("imported").asInt());
+    }
+
+    /**
+     * Two mailboxes' batches store the same inline blobs at the same time, in opposite orders: both
+     * succeed, each blob is stored once, no chunk is left over.
+     */
+    @Test
+    void the_same_inline_data_from_two_mailboxes_at_once_is_stored_once() throws Exception {
+        String anna = user(null);
+        String bert = user(null);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 4; round++) {
+                List<byte[]> blobs = new ArrayList<>();
+                for (int i = 0; i < 12; i++) {
+                    blobs.add(random(2000 + i, 1000L * round + i));
+                }
+                long before = server.store.blobCount();
+                List<Future<ApiClient.Response>> fs = new ArrayList<>();
+                for (String upn : List.of(anna, bert)) {
+                    List<ObjectNode> items = new ArrayList<>();
+                    for (int i = 0; i < blobs.size(); i++) {
+                        int n = upn.equals(anna) ? i : blobs.size() - 1 - i;
+                        items.add(withAttachment(message(key(100 * round + i), key(1000), "IPM.Note", "m" + i),
+                                inlineAttachment("f" + n, blobs.get(n))));
+                    }
+                    String body = batch(items.toArray(ObjectNode[]::new));
+                    fs.add(pool.submit(() -> server.client().post(ImportApi.storePath(upn, STORE) + "/messages", body)));
+                }
+                for (Future<ApiClient.Response> f : fs) {
+                    ApiClient.Response r = f.get(120, TimeUnit.SECONDS);
+                    assertEquals(200, r.status(), r.body());
+                    assertEquals(blobs.size(), r.json().get("imported").asInt(), r.body());
+                }
+                assertEquals(before + blobs.size(), server.store.blobCount(), "round " + round);
+                for (byte[] d : blobs) {
+                    assertTrue(java.util.Arrays.equals(d, readBlob(Payloads.sha256(d))));
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(0, server.store.removeIncompleteUploads(), "the batch that came second dropped its chunks");
+        assertEquals(48, server.store.messageCount(anna, STORE));
+        assertEquals(48, server.store.messageCount(bert, STORE));
+    }
+
+    @Test
+    void the_blob_query_names_what_is_missing_in_request_order() {
+        byte[] stored = ("stored for the query " + getClass().getSimpleName()).getBytes(StandardCharsets.UTF_8);
+        String sha = uploadBlob(stored);
+        String a = Payloads.sha256("query a".getBytes(StandardCharsets.UTF_8));
+        String b = Payloads.sha256("query b".getBytes(StandardCharsets.UTF_8));
+        ObjectNode q = JSON.createObjectNode();
+        ArrayNode blobs = q.putArray("blobs");
+        blobs.addObject().put("sha256", b).put("size", 7);
+        blobs.addObject().put("sha256", sha).put("size", stored.length);
+        blobs.addObject().put("sha256", sha).put("size", stored.length + 1);
+        blobs.addObject().put("sha256", a).put("size", 7);
+        ApiClient.Response r = client.post(ImportApi.BLOB_QUERY_PATH, q.toString());
+        assertEquals(200, r.status(), r.body());
+        JsonNode missing = r.json().get("missing");
+        assertEquals(3, missing.size(), r.body());
+        assertEquals(b, missing.get(0).get("sha256").asText());
+        assertEquals(sha, missing.get(1).get("sha256").asText());
+        assertEquals(stored.length + 1, missing.get(1).get("size").asLong(), "stored with another size counts as missing");
+        assertEquals(a, missing.get(2).get("sha256").asText());
+        assertNull(missing.get(0).get("data"));
+
+        ApiClient.Response none = client.post(ImportApi.BLOB_QUERY_PATH, "{\"blobs\": []}");
+        assertEquals(200, none.status(), none.body());
+        assertEquals(0, none.json().get("missing").size());
+
+        ObjectNode tooMany = JSON.createObjectNode();
+        ArrayNode all = tooMany.putArray("blobs");
+        for (int i = 0; i <= ImportApi.MAX_BLOB_QUERY; i++) {
+            all.addObject().put("sha256", a).put("size", i);
+        }
+        ObjectNode withData = JSON.createObjectNode();
+        withData.putArray("blobs").addObject().put("sha256", a).put("size", 1).put("data", "AA==");
+        for (String bad : List.of(tooMany.toString(), withData.toString(), "{\"blobs\": [{\"sha256\": \"XYZ\", \"size\": 1}]}",
+                "{\"blobs\": [{\"sha256\": \"" + a + "\", \"size\": 1, \"colour\": 1}]}", "{\"blobs\": ", "[]")) {
+            ApiClient.Response e = client.post(ImportApi.BLOB_QUERY_PATH, bad);
+            assertEquals(400, e.status(), () -> bad.substring(0, Math.min(200, bad.length())) + " -> " + e.body());
+            assertEquals("bad-request", e.json().get("error").asText(), e.body());
+        }
+    }
 }

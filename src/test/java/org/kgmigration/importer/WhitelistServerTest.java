@@ -59,6 +59,10 @@ class WhitelistServerTest {
             // every route is guarded, not only capabilities
             assertEquals(403, s.client().get(ImportApi.userPath("a@example.org")).status());
             assertEquals(403, s.client().put(ImportApi.blobPath("0".repeat(64)), new byte[] {1}).status());
+            ApiClient.Response q = s.client().post(ImportApi.BLOB_QUERY_PATH, "{\"blobs\": []}");
+            assertEquals(403, q.status(), q.body());
+            assertEquals("forbidden", q.json().get("error").asText(), q.body());
+            assertTrue(log.has("refused", "POST", ImportApi.BLOB_QUERY_PATH), log.lines().toString());
             assertEquals(0, s.store.blobCount());
         }
     }
@@ -98,12 +102,25 @@ class WhitelistServerTest {
         }
     }
 
-    /** Sends the headers of a 64 MiB blob upload, no body, and returns what the server answers within 5 s. */
+    @Test
+    void a_refused_blob_query_is_answered_before_its_body_is_read() throws IOException {
+        try (TestServer s = start("early-query", "127.0.0.1", TestServer.config(null, "203.0.113.19"))) {
+            String response = headersOnly(s, "POST " + ImportApi.BLOB_QUERY_PATH, "");
+            assertTrue(response.startsWith("HTTP/1.1 403"), response);
+            assertTrue(response.contains("not on this server's import whitelist"), response);
+        }
+    }
+
     private static String headersOnly(TestServer s, String extraHeaders) throws IOException {
+        return headersOnly(s, "PUT " + ImportApi.blobPath("0".repeat(64)), extraHeaders);
+    }
+
+    /** Sends the headers of a 64 MiB request body, no body, and returns what the server answers within 5 s. */
+    private static String headersOnly(TestServer s, String requestLine, String extraHeaders) throws IOException {
         try (SSLSocket socket = (SSLSocket) pki.clientContext(false).getSocketFactory().createSocket(s.host, s.port)) {
             socket.setSoTimeout(5000);
             OutputStream out = socket.getOutputStream();
-            out.write(("PUT " + ImportApi.blobPath("0".repeat(64)) + " HTTP/1.1\r\nHost: " + s.host + ":" + s.port
+            out.write((requestLine + " HTTP/1.1\r\nHost: " + s.host + ":" + s.port
                     + "\r\nContent-Type: application/octet-stream\r\nContent-Length: " + (64L << 20) + "\r\n"
                     + extraHeaders + "\r\n").getBytes(StandardCharsets.US_ASCII));
             out.flush();

@@ -83,9 +83,10 @@ class ImportDeliveryTest {
         return file;
     }
 
+    /** With an importer that takes no inline data every blob goes the PUT way (the 1.0 way of uploading). */
     @Test
     void a_dump_file_arrives_complete_property_by_property() {
-        importer = ImporterFixture.start(tmp.resolve("imp"), pki, null);
+        importer = ImporterFixture.start(tmp.resolve("imp"), pki, "max_inline_blob_bytes: 0");
         importer.addUsers(List.of("anna@example.org", "bert@example.org"));
         Path dump = richDump(tmp);
         MigrateRun.Result r = migrate().args("--input=" + dump, "--default-domain=example.org").go(tmp);
@@ -101,6 +102,7 @@ class ImportDeliveryTest {
         assertEquals(1, a.get("skipped").get("attachment data missing in the dump (sent as a missing attachment)").asInt());
         assertEquals(3000 + 2 * DumpFormat.MAX_CHUNK + 10 + 77 + 3000, a.get("attachmentBytes").asLong(), r.toString());
         assertEquals(3, a.get("blobs").get("uploaded").asInt(), "the same 3000 bytes are uploaded once: " + r);
+        assertEquals(0, a.get("blobs").get("inline").asInt(), r.toString());
         assertEquals("bert@example.org", r.store(B).get("target").asText(), "default domain appended");
         assertEquals(1, r.store(B).get("imported").asInt());
 
@@ -117,6 +119,42 @@ class ImportDeliveryTest {
         assertEquals(3L, byPath.get("/Inbox"), byPath.toString());
         assertEquals(2L, byPath.get("/Inbox/Projekte"), byPath.toString());
         assertEquals(2L, byPath.get("/Calendar"), byPath.toString());
+    }
+
+    /**
+     * With the default importer (API 1.1, inline up to 256 KiB) the small attachments travel inline
+     * and only the 2 MiB one is uploaded; the result in the store is the same.
+     */
+    @Test
+    void small_attachments_travel_inline_and_only_large_ones_are_uploaded() throws Exception {
+        importer = ImporterFixture.start(tmp.resolve("imp"), pki, null);
+        importer.addUsers(List.of("anna@example.org", "bert@example.org"));
+        Path dump = richDump(tmp);
+        MigrateRun.Result r = migrate().args("--input=" + dump, "--default-domain=example.org").go(tmp);
+        assertEquals(3, r.code(), r.toString());
+        JsonNode a = r.store(A);
+        assertEquals(7, a.get("imported").asInt(), r.toString());
+        JsonNode blobs = a.get("blobs");
+        assertEquals(1, blobs.get("uploaded").asInt(), "only big.bin needs a PUT: " + r);
+        assertEquals(2 * DumpFormat.MAX_CHUNK + 10, blobs.get("bytesUploaded").asLong(), r.toString());
+        assertEquals(3, blobs.get("inline").asInt(), "a.txt, inner.txt and again.txt (same data as a.txt) inline: " + r);
+        assertEquals(3000 + 77 + 3000, blobs.get("bytesInline").asLong(), r.toString());
+        assertTrue(r.stderr().contains("1 uploaded") && r.stderr().contains("3 inline in the messages"), r.stderr());
+        assertEquals(3, importer.store.blobCount(), "3000 bytes, 2 MiB + 10 and 77 bytes, each once");
+        assertEquals(0, importer.store.removeIncompleteUploads());
+        StoreCompare c = new StoreCompare(importer.store, Map.of(A, "anna@example.org", B, "bert@example.org"))
+                .run(dump, m -> !m.folderId().equals("a0ff") && !"c0000009".equals(m.message().id()));
+        assertEquals(List.of(), c.differences());
+        assertEquals(8, c.compared());
+
+        // a repeated run without the journal: every item present, nothing stored twice, no upload
+        java.nio.file.Files.delete(tmp.resolve("rich.kgd.journal"));
+        MigrateRun.Result again = migrate().args("--input=" + dump, "--default-domain=example.org").go(tmp);
+        assertEquals(3, again.code(), again.toString());
+        assertEquals(7, again.store(A).get("alreadyPresent").asInt(), again.toString());
+        assertEquals(0, again.store(A).get("blobs").get("uploaded").asInt(), again.toString());
+        assertEquals(3, importer.store.blobCount());
+        assertEquals(7, messages("anna@example.org", A));
     }
 
     long messages(String upn, String guid) {

@@ -5,6 +5,7 @@ import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.Header;
 import org.apache.camel.Message;
+import org.kgmigration.api.BlobQueryResult;
 import org.kgmigration.api.BlobStatus;
 import org.kgmigration.api.Capabilities;
 import org.kgmigration.api.FolderBatchResult;
@@ -49,6 +50,11 @@ public final class ImportApiBean {
         out.setHeader(Exchange.HTTP_RESPONSE_CODE, s.status().equals(ImportApi.STORED) ? 201 : 200);
         out.setHeader(ImportApi.BLOB_SIZE_HEADER, s.size());
         return s;
+    }
+
+    /** POST /blobs/missing: the queried blobs that are not stored. */
+    public BlobQueryResult missingBlobs(@Body InputStream body) {
+        return service.missingBlobs(body);
     }
 
     public MessageBatchResult messages(@Header("upn") String upn, @Header("storeGuid") String storeGuid,

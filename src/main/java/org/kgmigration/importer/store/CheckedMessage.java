@@ -23,11 +23,12 @@ public record CheckedMessage(String sourceKey, String folderKey, String messageC
      * @param properties its properties
      * @param blobSha256 lower-case hex SHA-256 of its data, or null
      * @param blobSize   size of the data
+     * @param blobData   the data when it came inline (checked against size and SHA-256), else null
      * @param missing    the source had no data
      * @param embedded   its embedded message, or null
      */
-    public record CheckedAttachment(List<Stored> properties, String blobSha256, long blobSize, boolean missing,
-            CheckedMessage embedded) {
+    public record CheckedAttachment(List<Stored> properties, String blobSha256, long blobSize, byte[] blobData,
+            boolean missing, CheckedMessage embedded) {
     }
 
     /** Size in bytes: all property values and all attachment data, recursively. */
@@ -53,11 +54,11 @@ public record CheckedMessage(String sourceKey, String folderKey, String messageC
         return n;
     }
 
-    /** Every blob this message refers to (recursively), for the existence check. */
-    public void blobs(java.util.function.BiConsumer<String, Long> sink) {
+    /** Every attachment with data (recursively), for the existence check and inline storing. */
+    public void blobs(java.util.function.Consumer<CheckedAttachment> sink) {
         for (CheckedAttachment a : attachments) {
             if (a.blobSha256() != null) {
-                sink.accept(a.blobSha256(), a.blobSize());
+                sink.accept(a);
             }
             if (a.embedded() != null) {
                 a.embedded().blobs(sink);

@@ -312,6 +312,29 @@ public final class MailboxStore implements AutoCloseable {
         return tx(c -> blobSize(c, sha256));
     }
 
+    /** Sizes of those of {@code sha256s} that are stored (absent from the map: not stored). */
+    public Map<String, Long> blobSizes(java.util.Collection<String> sha256s) {
+        List<String> all = new ArrayList<>(new java.util.LinkedHashSet<>(sha256s));
+        return tx(c -> {
+            Map<String, Long> out = new HashMap<>();
+            for (int from = 0; from < all.size(); from += IN_LIST) {
+                List<String> part = all.subList(from, Math.min(all.size(), from + IN_LIST));
+                try (PreparedStatement ps = c.prepareStatement("SELECT sha256, size_bytes FROM imp_blob WHERE sha256 IN ("
+                        + String.join(", ", java.util.Collections.nCopies(part.size(), "?")) + ")")) {
+                    for (int i = 0; i < part.size(); i++) {
+                        ps.setString(i + 1, part.get(i));
+                    }
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            out.put(rs.getString(1), rs.getLong(2));
+                        }
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
     private static Long blobSize(Connection c, String sha256) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT size_bytes FROM imp_blob WHERE sha256 = ?")) {
             ps.setString(1, sha256);
@@ -512,7 +535,8 @@ public final class MailboxStore implements AutoCloseable {
      * Runs {@code work} in one transaction holding the user's row lock, so that the imports into one
      * mailbox are serialised (quota and idempotency checks see every committed batch). Anything
      * thrown rolls the whole transaction back. {@link Writer#user()} is null when the user does not
-     * exist.
+     * exist. Before the commit the writer's deferred rows are written: property rows still queued and
+     * the blob rows of inline attachment data ({@link Writer#stageBlob}).
      */
     public <T> T write(String upn, WriteWork<T> work) {
         String u = normalizeUpn(upn);
@@ -520,7 +544,9 @@ public final class MailboxStore implements AutoCloseable {
             UserRow user = findUser(c, u, true);
             Writer w = new Writer(c, user);
             try {
-                return work.run(w);
+                T r = work.run(w);
+                w.finish();
+                return r;
             } finally {
                 w.closeStatements();
             }
@@ -535,6 +561,15 @@ public final class MailboxStore implements AutoCloseable {
         private Map<Long, long[]> folderParents;
         private Map<Long, String> folderNames;
         private boolean wellKnownChecked;
+        /** (store GUID, source key) -> mailbox folder, as found or created in this transaction. */
+        private final Map<String, Long> folders = new HashMap<>();
+        /** Blobs known to be stored (committed), with their size. Blobs are never deleted. */
+        private final Map<String, Long> storedBlobs = new HashMap<>();
+        /** Inline blobs whose chunks this transaction wrote; their imp_blob rows follow in {@link #finish}. */
+        private final java.util.TreeMap<String, Staged> staged = new java.util.TreeMap<>();
+        /** Property rows added to the property statement's batch and not yet executed. */
+        private int queuedProps;
+        private int blobsStored;
 
         private Writer(Connection c, UserRow user) {
             this.c = c;
@@ -564,15 +599,25 @@ public final class MailboxStore implements AutoCloseable {
             }
         }
 
-        /** The mailbox folder a source folder was created or mapped as, or null. */
+        /** The mailbox folder a source folder was created or mapped as, or null (looked up once per transaction). */
         public Long folderFor(String storeGuid, String sourceKey) throws SQLException {
+            String k = storeGuid + "/" + sourceKey;
+            Long known = folders.get(k);
+            if (known != null) {
+                return known;
+            }
             PreparedStatement ps = ps("SELECT folder_id FROM imp_folder_source WHERE user_id = ? AND store_guid = ?"
                     + " AND source_key = ?");
             ps.setLong(1, user.id());
             ps.setString(2, storeGuid);
             ps.setString(3, sourceKey);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getLong(1) : null;
+                if (!rs.next()) {
+                    return null;
+                }
+                long id = rs.getLong(1);
+                folders.put(k, id);
+                return id;
             }
         }
 
@@ -589,44 +634,153 @@ public final class MailboxStore implements AutoCloseable {
 
         /** Size of a stored blob, or null. */
         public Long blobSize(String sha256) throws SQLException {
-            PreparedStatement ps = ps("SELECT size_bytes FROM imp_blob WHERE sha256 = ?");
-            ps.setString(1, sha256);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getLong(1) : null;
-            }
+            return blobSizes(List.of(sha256)).get(sha256);
         }
 
-        /** Writes a top-level message into {@code folderId}. */
-        public long insertMessage(String storeGuid, CheckedMessage m, long folderId) throws SQLException {
-            List<Object[]> props = new ArrayList<>();
-            long id = insert(storeGuid, m, folderId, null, props);
-            PreparedStatement ps = ps("INSERT INTO imp_property (owner_kind, owner_id, seq, tag, ptype, name_guid,"
-                    + " name_lid, name_str, val) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-            for (Object[] p : props) {
-                String kind = (String) p[0];
-                long owner = (Long) p[1];
-                @SuppressWarnings("unchecked")
-                List<Stored> list = (List<Stored>) p[2];
-                int seq = 0;
-                for (Stored s : list) {
-                    ps.setString(1, kind);
-                    ps.setLong(2, owner);
-                    ps.setInt(3, seq++);
-                    ps.setLong(4, s.tag());
-                    ps.setInt(5, s.type().code());
-                    ps.setString(6, s.nameGuid());
-                    setLong(ps, 7, s.nameLid());
-                    ps.setString(8, s.nameStr());
-                    ps.setString(9, s.valueJson());
-                    ps.addBatch();
+        /**
+         * Sizes of the blobs of {@code sha256s} that are stored or staged in this transaction, in one
+         * query for those not seen before in it.
+         */
+        public Map<String, Long> blobSizes(java.util.Collection<String> sha256s) throws SQLException {
+            Map<String, Long> out = new HashMap<>();
+            List<String> ask = new ArrayList<>();
+            for (String sha : sha256s) {
+                Long known = storedBlobs.get(sha);
+                Staged st = staged.get(sha);
+                if (known != null) {
+                    out.put(sha, known);
+                } else if (st != null) {
+                    out.put(sha, st.size());
+                } else if (!ask.contains(sha)) {
+                    ask.add(sha);
                 }
             }
-            ps.executeBatch();
-            return id;
+            for (int from = 0; from < ask.size(); from += IN_LIST) {
+                List<String> part = ask.subList(from, Math.min(ask.size(), from + IN_LIST));
+                PreparedStatement ps = ps("SELECT sha256, size_bytes FROM imp_blob WHERE sha256 IN ("
+                        + String.join(", ", java.util.Collections.nCopies(part.size(), "?")) + ")");
+                for (int i = 0; i < part.size(); i++) {
+                    ps.setString(i + 1, part.get(i));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        storedBlobs.put(rs.getString(1), rs.getLong(2));
+                        out.put(rs.getString(1), rs.getLong(2));
+                    }
+                }
+            }
+            return out;
         }
 
-        private long insert(String storeGuid, CheckedMessage m, Long folderId, Long parentAttach, List<Object[]> props)
-                throws SQLException {
+        /**
+         * Stores inline attachment data in this transaction unless it is stored or staged already: the
+         * chunks now, under a new upload id, the imp_blob row just before the commit (in SHA-256 order,
+         * so that two mailboxes' batches storing the same blobs take their locks in the same order and
+         * cannot deadlock; the one that comes second finds the row there and drops its chunks). The
+         * caller has checked the data against its size and SHA-256.
+         */
+        public void stageBlob(String sha256, byte[] data) throws SQLException {
+            if (staged.containsKey(sha256) || storedBlobs.containsKey(sha256)) {
+                return;
+            }
+            String upload = UUID.randomUUID().toString();
+            PreparedStatement ps = ps("INSERT INTO imp_blob_chunk (upload_id, seq, data) VALUES (?, ?, ?)");
+            int seq = 0;
+            for (int off = 0; off < data.length || seq == 0; off += CHUNK) {
+                int n = Math.min(CHUNK, data.length - off);
+                ps.setString(1, upload);
+                ps.setInt(2, seq++);
+                ps.setBytes(3, off == 0 && n == data.length ? data : java.util.Arrays.copyOfRange(data, off, off + n));
+                ps.addBatch();
+            }
+            ps.executeBatch();
+            staged.put(sha256, new Staged(data.length, upload));
+        }
+
+        /** How many inline blobs this transaction stored (known after {@link #finish}). */
+        public int blobsStored() {
+            return blobsStored;
+        }
+
+        /** Writes what was deferred: queued property rows, the rows of staged blobs. */
+        void finish() throws SQLException {
+            flushProperties();
+            if (staged.isEmpty()) {
+                return;
+            }
+            PreparedStatement ins = ps(dialect == StoreLocation.Dialect.MARIADB
+                    ? "INSERT IGNORE INTO imp_blob (sha256, size_bytes, upload_id, created_at) VALUES (?, ?, ?, ?)"
+                    : "INSERT INTO imp_blob (sha256, size_bytes, upload_id, created_at) VALUES (?, ?, ?, ?)");
+            for (Map.Entry<String, Staged> e : staged.entrySet()) {
+                ins.setString(1, e.getKey());
+                ins.setLong(2, e.getValue().size());
+                ins.setString(3, e.getValue().upload());
+                ins.setTimestamp(4, now());
+                boolean inserted;
+                try {
+                    inserted = ins.executeUpdate() == 1;
+                } catch (SQLException ex) {
+                    if (!Schema.isDuplicate(ex)) {
+                        throw ex;
+                    }
+                    inserted = false;
+                }
+                if (inserted) {
+                    blobsStored++;
+                } else {
+                    // another transaction stored the same data meanwhile: ours is not needed
+                    PreparedStatement del = ps("DELETE FROM imp_blob_chunk WHERE upload_id = ?");
+                    del.setString(1, e.getValue().upload());
+                    del.executeUpdate();
+                }
+            }
+            staged.clear();
+        }
+
+        /**
+         * Writes a top-level message into {@code folderId}: one statement for the message row and one
+         * batch each for its recipients and its attachments (per embedded message likewise); the
+         * property rows are queued and written in batches of several messages.
+         */
+        public long insertMessage(String storeGuid, CheckedMessage m, long folderId) throws SQLException {
+            return insert(storeGuid, m, folderId, null);
+        }
+
+        private static final String PROPERTY_INSERT = "INSERT INTO imp_property (owner_kind, owner_id, seq, tag, ptype,"
+                + " name_guid, name_lid, name_str, val) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+        private void queueProperties(String kind, long owner, List<Stored> list) throws SQLException {
+            if (list.isEmpty()) {
+                return;
+            }
+            PreparedStatement ps = ps(PROPERTY_INSERT);
+            int seq = 0;
+            for (Stored s : list) {
+                ps.setString(1, kind);
+                ps.setLong(2, owner);
+                ps.setInt(3, seq++);
+                ps.setLong(4, s.tag());
+                ps.setInt(5, s.type().code());
+                ps.setString(6, s.nameGuid());
+                setLong(ps, 7, s.nameLid());
+                ps.setString(8, s.nameStr());
+                ps.setString(9, s.valueJson());
+                ps.addBatch();
+                queuedProps++;
+            }
+            if (queuedProps >= PROPERTY_BATCH) {
+                flushProperties();
+            }
+        }
+
+        private void flushProperties() throws SQLException {
+            if (queuedProps > 0) {
+                ps(PROPERTY_INSERT).executeBatch();
+                queuedProps = 0;
+            }
+        }
+
+        private long insert(String storeGuid, CheckedMessage m, Long folderId, Long parentAttach) throws SQLException {
             PreparedStatement ps = ps("INSERT INTO imp_message (user_id, folder_id, store_guid, source_key,"
                     + " parent_attach_id, message_class, associated, size_bytes, attach_count, created_at)"
                     + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
@@ -642,33 +796,42 @@ public final class MailboxStore implements AutoCloseable {
             ps.setTimestamp(10, now());
             ps.executeUpdate();
             long id = generatedId(ps);
-            props.add(new Object[] {"M", id, m.properties()});
-            int seq = 0;
-            for (List<Stored> r : m.recipients()) {
+            queueProperties("M", id, m.properties());
+            if (!m.recipients().isEmpty()) {
                 PreparedStatement rp = ps("INSERT INTO imp_recipient (message_id, seq) VALUES (?, ?)");
-                rp.setLong(1, id);
-                rp.setInt(2, seq++);
-                rp.executeUpdate();
-                props.add(new Object[] {"R", generatedId(rp), r});
+                for (int seq = 0; seq < m.recipients().size(); seq++) {
+                    rp.setLong(1, id);
+                    rp.setInt(2, seq);
+                    rp.addBatch();
+                }
+                long[] ids = batchIds(rp, m.recipients().size());
+                for (int i = 0; i < ids.length; i++) {
+                    queueProperties("R", ids[i], m.recipients().get(i));
+                }
             }
-            seq = 0;
-            for (CheckedMessage.CheckedAttachment a : m.attachments()) {
+            if (!m.attachments().isEmpty()) {
                 PreparedStatement ap = ps("INSERT INTO imp_attachment (message_id, seq, blob_sha256, blob_size, missing)"
                         + " VALUES (?, ?, ?, ?, ?)");
-                ap.setLong(1, id);
-                ap.setInt(2, seq++);
-                ap.setString(3, a.blobSha256());
-                if (a.blobSha256() == null) {
-                    ap.setNull(4, Types.BIGINT);
-                } else {
-                    ap.setLong(4, a.blobSize());
+                int seq = 0;
+                for (CheckedMessage.CheckedAttachment a : m.attachments()) {
+                    ap.setLong(1, id);
+                    ap.setInt(2, seq++);
+                    ap.setString(3, a.blobSha256());
+                    if (a.blobSha256() == null) {
+                        ap.setNull(4, Types.BIGINT);
+                    } else {
+                        ap.setLong(4, a.blobSize());
+                    }
+                    ap.setBoolean(5, a.missing());
+                    ap.addBatch();
                 }
-                ap.setBoolean(5, a.missing());
-                ap.executeUpdate();
-                long aid = generatedId(ap);
-                props.add(new Object[] {"A", aid, a.properties()});
-                if (a.embedded() != null) {
-                    insert(null, a.embedded(), null, aid, props);
+                long[] ids = batchIds(ap, m.attachments().size());
+                for (int i = 0; i < ids.length; i++) {
+                    CheckedMessage.CheckedAttachment a = m.attachments().get(i);
+                    queueProperties("A", ids[i], a.properties());
+                    if (a.embedded() != null) {
+                        insert(null, a.embedded(), null, ids[i]);
+                    }
                 }
             }
             return id;
@@ -745,22 +908,8 @@ public final class MailboxStore implements AutoCloseable {
             ps.setTimestamp(5, now());
             ps.executeUpdate();
             long sourceId = generatedId(ps);
-            PreparedStatement pp = ps("INSERT INTO imp_property (owner_kind, owner_id, seq, tag, ptype, name_guid,"
-                    + " name_lid, name_str, val) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-            int seq = 0;
-            for (Stored s : properties) {
-                pp.setString(1, "S");
-                pp.setLong(2, sourceId);
-                pp.setInt(3, seq++);
-                pp.setLong(4, s.tag());
-                pp.setInt(5, s.type().code());
-                pp.setString(6, s.nameGuid());
-                setLong(pp, 7, s.nameLid());
-                pp.setString(8, s.nameStr());
-                pp.setString(9, s.valueJson());
-                pp.addBatch();
-            }
-            pp.executeBatch();
+            folders.put(storeGuid + "/" + sourceKey, folderId);
+            queueProperties("S", sourceId, properties);
             return new FolderResult(sourceKey, status, folderId, path(folderId));
         }
 
@@ -973,7 +1122,7 @@ public final class MailboxStore implements AutoCloseable {
         }
         for (Object[] r : rows) {
             long aid = (Long) r[0];
-            BlobRef blob = r[1] == null ? null : new BlobRef((String) r[1], (Long) r[2]);
+            BlobRef blob = r[1] == null ? null : BlobRef.of((String) r[1], (Long) r[2]);
             EmbeddedMessage emb = null;
             try (PreparedStatement ps = c.prepareStatement("SELECT id, message_class FROM imp_message WHERE parent_attach_id = ?")) {
                 ps.setLong(1, aid);
@@ -1070,6 +1219,31 @@ public final class MailboxStore implements AutoCloseable {
             ps.setLong(1, id);
             ps.executeUpdate();
         }
+    }
+
+    /** Rows per property batch of {@link Writer}; rows of several messages go together. */
+    private static final int PROPERTY_BATCH = 2000;
+    /** Values per IN list of a lookup. */
+    private static final int IN_LIST = 100;
+
+    /** A blob whose chunks a batch wrote under {@code upload}; its imp_blob row is written at the end. */
+    private record Staged(long size, String upload) {
+    }
+
+    /** Executes the batch of {@code ps} and returns the generated ids, one per row in order. */
+    private static long[] batchIds(PreparedStatement ps, int rows) throws SQLException {
+        ps.executeBatch();
+        long[] ids = new long[rows];
+        int n = 0;
+        try (ResultSet rs = ps.getGeneratedKeys()) {
+            while (rs.next() && n < rows) {
+                ids[n++] = rs.getLong(1);
+            }
+        }
+        if (n != rows) {
+            throw new SQLException("the database returned " + n + " generated keys for a batch of " + rows + " rows");
+        }
+        return ids;
     }
 
     private static long generatedId(PreparedStatement ps) throws SQLException {
