@@ -54,6 +54,8 @@ abstract class ImportApiContract {
     ApiClient client;
     private final AtomicInteger users = new AtomicInteger();
 
+    StoreLocation loc;
+
     /** The store under test, in {@code dir} when it is embedded. */
     abstract StoreLocation location(Path dir) throws Exception;
 
@@ -65,7 +67,8 @@ abstract class ImportApiContract {
         tmp = java.nio.file.Files.createTempDirectory("kgm-import-api");
         pki = TestPki.create(tmp.resolve("pki"));
         Path dir = tmp.resolve("server");
-        server = TestServer.start(dir, pki, location(dir), "127.0.0.1",
+        loc = location(dir);
+        server = TestServer.start(dir, pki, loc, "127.0.0.1",
                 TestServer.config("enforce_quota: true\nmax_batch_bytes: 2M\nmax_batch_items: 50", "127.0.0.1"));
         client = server.client();
     }
@@ -495,6 +498,77 @@ abstract class ImportApiContract {
         assertEquals(1, r.json().get("present").asInt(), r.body());
         assertEquals(1, server.store.messageCount(upn, STORE));
         assertEquals("before restart", server.store.readMessage(upn, STORE, key(1)).properties().get(1).value().asText());
+    }
+
+    /**
+     * Schema version 2 keeps an object's properties in one imp_props row; a store written by version 1
+     * (one imp_property row per property) is still read, and opening it marks it version 2.
+     */
+    @Test
+    void objects_written_by_schema_version_1_are_still_read() throws Exception {
+        String upn = user(null);
+        String body = batch(message(key(77), key(1000), "IPM.Note", "written as version 1"));
+        assertEquals(1, postBatch(upn, body).json().get("imported").asInt());
+        String before = JSON.writeValueAsString(server.store.readMessage(upn, STORE, key(77)));
+        int converted = 0;
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(loc.url(), loc.user(), loc.password())) {
+            c.setAutoCommit(false);
+            List<Object[]> rows = new ArrayList<>();
+            try (java.sql.Statement st = c.createStatement();
+                 java.sql.ResultSet rs = st.executeQuery("SELECT owner_kind, owner_id, part, props FROM imp_props"
+                         + " ORDER BY owner_kind, owner_id, part")) {
+                while (rs.next()) {
+                    rows.add(new Object[] {rs.getString(1), rs.getLong(2), rs.getString(4)});
+                }
+            }
+            try (java.sql.PreparedStatement ins = c.prepareStatement("INSERT INTO imp_property (owner_kind, owner_id, seq,"
+                    + " tag, ptype, name_guid, name_lid, name_str, val) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                String owner = null;
+                int seq = 0;
+                for (Object[] r : rows) {
+                    String o = r[0] + "/" + r[1];
+                    seq = o.equals(owner) ? seq : 0;
+                    owner = o;
+                    for (JsonNode p : JSON.readTree((String) r[2])) {
+                        ins.setString(1, (String) r[0]);
+                        ins.setLong(2, (Long) r[1]);
+                        ins.setInt(3, seq++);
+                        ins.setLong(4, p.get(0).asLong());
+                        ins.setInt(5, p.get(1).asInt());
+                        ins.setString(6, p.get(2).isNull() ? null : p.get(2).asText());
+                        if (p.get(3).isNull()) {
+                            ins.setNull(7, java.sql.Types.BIGINT);
+                        } else {
+                            ins.setLong(7, p.get(3).asLong());
+                        }
+                        ins.setString(8, p.get(4).isNull() ? null : p.get(4).asText());
+                        ins.setString(9, p.get(5).asText());
+                        ins.addBatch();
+                        converted++;
+                    }
+                }
+                ins.executeBatch();
+            }
+            try (java.sql.Statement st = c.createStatement()) {
+                st.executeUpdate("DELETE FROM imp_props");
+                st.executeUpdate("UPDATE imp_meta SET val = '1' WHERE name = 'schema_version'");
+            }
+            c.commit();
+        }
+        assertTrue(converted >= 3, "property rows written in the version-1 layout: " + converted);
+        server.restart();
+        client = server.client();
+        assertEquals(before, JSON.writeValueAsString(server.store.readMessage(upn, STORE, key(77))));
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(loc.url(), loc.user(), loc.password());
+             java.sql.Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("SELECT val FROM imp_meta WHERE name = 'schema_version'")) {
+            assertTrue(rs.next());
+            assertEquals("2", rs.getString(1));
+        }
+        // and new messages go into imp_props again, next to the old rows
+        assertEquals(1, postBatch(upn, batch(message(key(78), key(1000), "IPM.Note", "version 2 again")))
+                .json().get("imported").asInt());
+        assertEquals("version 2 again", server.store.readMessage(upn, STORE, key(78)).properties().get(1).value().asText());
     }
 
     // ------------------------------------------------------------------ API 1.1: inline data, blob query

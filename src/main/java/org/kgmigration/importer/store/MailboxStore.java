@@ -242,13 +242,15 @@ public final class MailboxStore implements AutoCloseable {
             }
             long id = r.id();
             String msgs = "SELECT id FROM imp_message WHERE user_id = ?";
-            exec(c, "DELETE FROM imp_property WHERE owner_kind = 'R' AND owner_id IN (SELECT r.id FROM imp_recipient r"
-                    + " WHERE r.message_id IN (" + msgs + "))", id);
-            exec(c, "DELETE FROM imp_property WHERE owner_kind = 'A' AND owner_id IN (SELECT a.id FROM imp_attachment a"
-                    + " WHERE a.message_id IN (" + msgs + "))", id);
-            exec(c, "DELETE FROM imp_property WHERE owner_kind = 'M' AND owner_id IN (" + msgs + ")", id);
-            exec(c, "DELETE FROM imp_property WHERE owner_kind = 'S' AND owner_id IN (SELECT id FROM imp_folder_source"
-                    + " WHERE user_id = ?)", id);
+            for (String table : List.of("imp_props", "imp_property")) {
+                exec(c, "DELETE FROM " + table + " WHERE owner_kind = 'R' AND owner_id IN (SELECT r.id FROM imp_recipient r"
+                        + " WHERE r.message_id IN (" + msgs + "))", id);
+                exec(c, "DELETE FROM " + table + " WHERE owner_kind = 'A' AND owner_id IN (SELECT a.id FROM imp_attachment a"
+                        + " WHERE a.message_id IN (" + msgs + "))", id);
+                exec(c, "DELETE FROM " + table + " WHERE owner_kind = 'M' AND owner_id IN (" + msgs + ")", id);
+                exec(c, "DELETE FROM " + table + " WHERE owner_kind = 'S' AND owner_id IN (SELECT id FROM imp_folder_source"
+                        + " WHERE user_id = ?)", id);
+            }
             exec(c, "DELETE FROM imp_recipient WHERE message_id IN (" + msgs + ")", id);
             exec(c, "DELETE FROM imp_attachment WHERE message_id IN (" + msgs + ")", id);
             exec(c, "DELETE FROM imp_message WHERE user_id = ?", id);
@@ -746,25 +748,24 @@ public final class MailboxStore implements AutoCloseable {
             return insert(storeGuid, m, folderId, null);
         }
 
-        private static final String PROPERTY_INSERT = "INSERT INTO imp_property (owner_kind, owner_id, seq, tag, ptype,"
-                + " name_guid, name_lid, name_str, val) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        private static final String PROPERTY_INSERT = "INSERT INTO imp_props (owner_kind, owner_id, part, props)"
+                + " VALUES (?, ?, ?, ?)";
 
+        /**
+         * Queues an object's properties: one row per object (split into parts of at most
+         * {@link PropertyRows#PART_CHARS} characters), written in batches of several messages.
+         */
         private void queueProperties(String kind, long owner, List<Stored> list) throws SQLException {
             if (list.isEmpty()) {
                 return;
             }
             PreparedStatement ps = ps(PROPERTY_INSERT);
-            int seq = 0;
-            for (Stored s : list) {
+            int part = 0;
+            for (String json : PropertyRows.encode(list)) {
                 ps.setString(1, kind);
                 ps.setLong(2, owner);
-                ps.setInt(3, seq++);
-                ps.setLong(4, s.tag());
-                ps.setInt(5, s.type().code());
-                ps.setString(6, s.nameGuid());
-                setLong(ps, 7, s.nameLid());
-                ps.setString(8, s.nameStr());
-                ps.setString(9, s.valueJson());
+                ps.setInt(3, part++);
+                ps.setString(4, json);
                 ps.addBatch();
                 queuedProps++;
             }
@@ -1144,20 +1145,36 @@ public final class MailboxStore implements AutoCloseable {
     }
 
     private static List<Property> readProps(Connection c, String kind, long owner) throws SQLException {
-        List<Property> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT tag, ptype, name_guid, name_lid, name_str, val FROM imp_property"
-                + " WHERE owner_kind = ? AND owner_id = ? ORDER BY seq")) {
+        List<Stored> stored = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT props FROM imp_props WHERE owner_kind = ? AND owner_id = ?"
+                + " ORDER BY part")) {
             ps.setString(1, kind);
             ps.setLong(2, owner);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    long lid = rs.getLong(4);
-                    Long l = rs.wasNull() ? null : lid;
-                    Stored s = new Stored(rs.getLong(1), MapiType.byCode(rs.getInt(2)), rs.getString(3), l, rs.getString(5),
-                            rs.getString(6));
-                    out.add(s.toWire());
+                    stored.addAll(PropertyRows.decode(rs.getString(1)));
                 }
             }
+        }
+        if (stored.isEmpty()) {
+            // written by schema version 1: one row per property
+            try (PreparedStatement ps = c.prepareStatement("SELECT tag, ptype, name_guid, name_lid, name_str, val"
+                    + " FROM imp_property WHERE owner_kind = ? AND owner_id = ? ORDER BY seq")) {
+                ps.setString(1, kind);
+                ps.setLong(2, owner);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        long lid = rs.getLong(4);
+                        Long l = rs.wasNull() ? null : lid;
+                        stored.add(new Stored(rs.getLong(1), MapiType.byCode(rs.getInt(2)), rs.getString(3), l,
+                                rs.getString(5), rs.getString(6)));
+                    }
+                }
+            }
+        }
+        List<Property> out = new ArrayList<>(stored.size());
+        for (Stored st : stored) {
+            out.add(st.toWire());
         }
         return out;
     }

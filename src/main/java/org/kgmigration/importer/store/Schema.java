@@ -10,11 +10,14 @@ import java.util.List;
 /**
  * The mailbox store's tables (prefix {@code imp_}), created by the program when missing. Properties
  * of every object live in one table keyed by owner kind and id: M = message (also embedded ones),
- * R = recipient, A = attachment, S = a source folder mapped into the mailbox.
+ * R = recipient, A = attachment, S = a source folder mapped into the mailbox. Since schema version 2
+ * an object's properties are one row of {@code imp_props} (a JSON array, split into parts when
+ * long, see {@link PropertyRows}); version 1 wrote one {@code imp_property} row per property, which
+ * is still read for objects written then.
  */
 final class Schema {
     /** Bumped when the tables change; a store written by a newer version is refused. */
-    static final int VERSION = 1;
+    static final int VERSION = 2;
 
     private static final List<String> DDL = List.of(
             "CREATE TABLE IF NOT EXISTS imp_meta (name VARCHAR(64) NOT NULL PRIMARY KEY, val VARCHAR(255) NOT NULL)",
@@ -45,6 +48,8 @@ final class Schema {
                     + " seq INT NOT NULL, tag BIGINT NOT NULL, ptype INT NOT NULL, name_guid CHAR(38),"
                     + " name_lid BIGINT, name_str ${text}, val ${text} NOT NULL,"
                     + " PRIMARY KEY (owner_kind, owner_id, seq))",
+            "CREATE TABLE IF NOT EXISTS imp_props (owner_kind CHAR(1) NOT NULL, owner_id BIGINT NOT NULL,"
+                    + " part INT NOT NULL, props ${text} NOT NULL, PRIMARY KEY (owner_kind, owner_id, part))",
             "CREATE TABLE IF NOT EXISTS imp_blob (sha256 CHAR(64) NOT NULL PRIMARY KEY, size_bytes BIGINT NOT NULL,"
                     + " upload_id CHAR(36) NOT NULL, created_at ${ts} NOT NULL)",
             "CREATE TABLE IF NOT EXISTS imp_blob_chunk (upload_id CHAR(36) NOT NULL, seq INT NOT NULL,"
@@ -80,6 +85,12 @@ final class Schema {
         } else if (found > VERSION) {
             throw new SQLException("the mailbox store was written by a newer version (schema " + found
                     + ", this program knows " + VERSION + ")");
+        } else if (found < VERSION) {
+            // version 1 -> 2: only a new table; from now on older programs must refuse the store
+            try (PreparedStatement ps = c.prepareStatement("UPDATE imp_meta SET val = ? WHERE name = 'schema_version'")) {
+                ps.setString(1, Integer.toString(VERSION));
+                ps.executeUpdate();
+            }
         }
     }
 
