@@ -77,6 +77,7 @@ abstract class ImportApiContract {
     void stopServer() throws Exception {
         server.close();
         cleanup();
+        org.kgmigration.testsupport.Programs.deleteTree(tmp);
     }
 
     /** A fresh inactive user with the folder "Inbox" (role) and "Projects" below the top. */

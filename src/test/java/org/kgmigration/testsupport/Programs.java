@@ -134,9 +134,41 @@ public final class Programs {
     /** A fresh temporary directory (deleted by the OS tmp cleaner; tests delete what is large). */
     public static Path tempDir(String prefix) {
         try {
-            return Files.createTempDirectory(prefix);
+            Path dir = Files.createTempDirectory(prefix);
+            synchronized (TEMP_DIRS) {
+                if (TEMP_DIRS.isEmpty()) {
+                    Runtime.getRuntime().addShutdownHook(new Thread(Programs::deleteTempDirs));
+                }
+                TEMP_DIRS.add(dir);
+            }
+            return dir;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Directories made by {@link #tempDir}, removed when the test JVM ends. */
+    private static final java.util.List<Path> TEMP_DIRS = new java.util.ArrayList<>();
+
+    private static void deleteTempDirs() {
+        synchronized (TEMP_DIRS) {
+            for (Path dir : TEMP_DIRS) {
+                deleteTree(dir);
+            }
+        }
+    }
+
+    /** Deletes a directory tree, quietly (test clean-up). */
+    public static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> s = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) s.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException | UncheckedIOException e) {
+            System.err.println("could not remove " + dir + ": " + e);
         }
     }
 }
