@@ -48,6 +48,8 @@ import org.kgmigration.importer.store.StoreLocation;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class ImportApiContract {
+    private static final com.fasterxml.jackson.databind.ObjectMapper CBOR = new com.fasterxml.jackson.databind.ObjectMapper(
+            new com.fasterxml.jackson.dataformat.cbor.CBORFactory());
     Path tmp;
     TestPki pki;
     TestServer server;
@@ -519,7 +521,7 @@ abstract class ImportApiContract {
                  java.sql.ResultSet rs = st.executeQuery("SELECT owner_kind, owner_id, part, props FROM imp_props"
                          + " ORDER BY owner_kind, owner_id, part")) {
                 while (rs.next()) {
-                    rows.add(new Object[] {rs.getString(1), rs.getLong(2), rs.getString(4)});
+                    rows.add(new Object[] {rs.getString(1), rs.getLong(2), rs.getBytes(4)});
                 }
             }
             try (java.sql.PreparedStatement ins = c.prepareStatement("INSERT INTO imp_property (owner_kind, owner_id, seq,"
@@ -530,7 +532,7 @@ abstract class ImportApiContract {
                     String o = r[0] + "/" + r[1];
                     seq = o.equals(owner) ? seq : 0;
                     owner = o;
-                    for (JsonNode p : JSON.readTree((String) r[2])) {
+                    for (JsonNode p : CBOR.readTree((byte[]) r[2])) {
                         ins.setString(1, (String) r[0]);
                         ins.setLong(2, (Long) r[1]);
                         ins.setInt(3, seq++);

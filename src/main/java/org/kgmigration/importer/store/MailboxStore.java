@@ -752,8 +752,8 @@ public final class MailboxStore implements AutoCloseable {
                 + " VALUES (?, ?, ?, ?)";
 
         /**
-         * Queues an object's properties: one row per object (split into parts of at most
-         * {@link PropertyRows#PART_CHARS} characters), written in batches of several messages.
+         * Queues an object's properties: one row per object (split into parts of about
+         * {@link PropertyRows#PART_BYTES} bytes), written in batches of several messages.
          */
         private void queueProperties(String kind, long owner, List<Stored> list) throws SQLException {
             if (list.isEmpty()) {
@@ -761,11 +761,11 @@ public final class MailboxStore implements AutoCloseable {
             }
             PreparedStatement ps = ps(PROPERTY_INSERT);
             int part = 0;
-            for (String json : PropertyRows.encode(list)) {
+            for (byte[] row : PropertyRows.encode(list)) {
                 ps.setString(1, kind);
                 ps.setLong(2, owner);
                 ps.setInt(3, part++);
-                ps.setString(4, json);
+                ps.setBytes(4, row);
                 ps.addBatch();
                 queuedProps++;
             }
@@ -1152,7 +1152,7 @@ public final class MailboxStore implements AutoCloseable {
             ps.setLong(2, owner);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    stored.addAll(PropertyRows.decode(rs.getString(1)));
+                    stored.addAll(PropertyRows.decode(rs.getBytes(1)));
                 }
             }
         }

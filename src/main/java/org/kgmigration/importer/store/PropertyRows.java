@@ -1,11 +1,11 @@
 package org.kgmigration.importer.store;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,38 +15,38 @@ import org.kgmigration.importer.PropertyCodec.Stored;
 /**
  * How an object's properties are kept in {@code imp_props} (schema version 2): one row per object
  * instead of one per property, because the store's cost was mostly in the rows (about 60 per mail).
- * A row is a JSON array of {@code [tag, type code, name GUID, name LID, name string, value]} with the
- * value as the JSON text of {@link Stored#valueJson()} in a string (kept exactly as it was checked).
- * Objects whose properties are longer than {@link #PART_CHARS} characters are split into parts
- * (rows with part 0, 1, ...), so that no row exceeds the column's limit because of many properties.
+ * A row is a CBOR array (RFC 8949; bytes, which the databases store without re-encoding text) of
+ * {@code [tag, type code, name GUID, name LID, name string, value]}, with the value as the JSON text
+ * of {@link Stored#valueJson()} (kept exactly as it was checked). Objects whose properties take more
+ * than {@link #PART_BYTES} bytes are split into parts (rows with part 0, 1, ...).
  */
 final class PropertyRows {
     /** A part is closed once it is longer than this (a single long property makes a part of its own). */
-    static final int PART_CHARS = 256 * 1024;
-    private static final JsonFactory JSON = new JsonFactory();
+    static final int PART_BYTES = 256 * 1024;
+    private static final CBORFactory CBOR = new CBORFactory();
 
     private PropertyRows() {
     }
 
     /** The rows (parts) of an object's properties, in order; none for no properties. */
-    static List<String> encode(List<Stored> props) {
-        List<String> parts = new ArrayList<>(1);
+    static List<byte[]> encode(List<Stored> props) {
+        List<byte[]> parts = new ArrayList<>(1);
         try {
-            StringWriter w = null;
+            ByteArrayOutputStream out = null;
             JsonGenerator g = null;
             for (Stored s : props) {
-                if (g != null && w.getBuffer().length() > PART_CHARS) {
+                if (g != null && out.size() > PART_BYTES) {
                     g.writeEndArray();
                     g.close();
-                    parts.add(w.toString());
+                    parts.add(out.toByteArray());
                     g = null;
                 }
                 if (g == null) {
-                    w = new StringWriter(256 + 64 * props.size());
-                    g = JSON.createGenerator(w);
+                    out = new ByteArrayOutputStream(64 + 48 * props.size());
+                    g = CBOR.createGenerator(out);
                     g.writeStartArray();
                 }
-                g.writeStartArray();
+                g.writeStartArray(null, 6);
                 g.writeNumber(s.tag());
                 g.writeNumber(s.type().code());
                 g.writeString(s.nameGuid());
@@ -63,18 +63,18 @@ final class PropertyRows {
             if (g != null) {
                 g.writeEndArray();
                 g.close();
-                parts.add(w.toString());
+                parts.add(out.toByteArray());
             }
         } catch (IOException e) {
-            throw new UncheckedIOException(e); // a StringWriter does not fail
+            throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
         }
         return parts;
     }
 
     /** The properties of one row (part). */
-    static List<Stored> decode(String row) {
+    static List<Stored> decode(byte[] row) {
         List<Stored> out = new ArrayList<>();
-        try (JsonParser p = JSON.createParser(row)) {
+        try (JsonParser p = CBOR.createParser(row)) {
             expect(p.nextToken(), JsonToken.START_ARRAY);
             for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
                 expect(t, JsonToken.START_ARRAY);

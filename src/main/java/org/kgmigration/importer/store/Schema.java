@@ -11,7 +11,7 @@ import java.util.List;
  * The mailbox store's tables (prefix {@code imp_}), created by the program when missing. Properties
  * of every object live in one table keyed by owner kind and id: M = message (also embedded ones),
  * R = recipient, A = attachment, S = a source folder mapped into the mailbox. Since schema version 2
- * an object's properties are one row of {@code imp_props} (a JSON array, split into parts when
+ * an object's properties are one row of {@code imp_props} (a CBOR array, split into parts when
  * long, see {@link PropertyRows}); version 1 wrote one {@code imp_property} row per property, which
  * is still read for objects written then.
  */
@@ -49,7 +49,7 @@ final class Schema {
                     + " name_lid BIGINT, name_str ${text}, val ${text} NOT NULL,"
                     + " PRIMARY KEY (owner_kind, owner_id, seq))",
             "CREATE TABLE IF NOT EXISTS imp_props (owner_kind CHAR(1) NOT NULL, owner_id BIGINT NOT NULL,"
-                    + " part INT NOT NULL, props ${text} NOT NULL, PRIMARY KEY (owner_kind, owner_id, part))",
+                    + " part INT NOT NULL, props ${bytes} NOT NULL, PRIMARY KEY (owner_kind, owner_id, part))",
             "CREATE TABLE IF NOT EXISTS imp_blob (sha256 CHAR(64) NOT NULL PRIMARY KEY, size_bytes BIGINT NOT NULL,"
                     + " upload_id CHAR(36) NOT NULL, created_at ${ts} NOT NULL)",
             "CREATE TABLE IF NOT EXISTS imp_blob_chunk (upload_id CHAR(36) NOT NULL, seq INT NOT NULL,"

@@ -21,10 +21,10 @@ class PropertyRowsTest {
                 new Stored(0x0E080003L, MapiType.byName("PT_LONG"), null, null, null, "-1"),
                 new Stored(0x30070040L, MapiType.byName("PT_SYSTIME"), null, null, null, "\"133489152000000000\""),
                 new Stored(0x1003101FL, MapiType.byName("PT_MV_UNICODE"), null, null, null, "[\"a\",\"b\"]"));
-        List<String> rows = PropertyRows.encode(props);
+        List<byte[]> rows = PropertyRows.encode(props);
         assertEquals(1, rows.size());
         assertEquals(props, PropertyRows.decode(rows.get(0)));
-        assertEquals(List.of(), PropertyRows.encode(List.of()));
+        assertTrue(PropertyRows.encode(List.of()).isEmpty());
     }
 
     @Test
@@ -34,11 +34,11 @@ class PropertyRowsTest {
         for (int i = 0; i < 7; i++) {
             props.add(new Stored(0x1000001FL + ((long) i << 16), MapiType.byName("PT_UNICODE"), null, null, null, big));
         }
-        List<String> rows = PropertyRows.encode(props);
+        List<byte[]> rows = PropertyRows.encode(props);
         assertTrue(rows.size() >= 2, "parts: " + rows.size());
         List<Stored> back = new ArrayList<>();
-        for (String r : rows) {
-            assertTrue(r.length() <= PropertyRows.PART_CHARS + 110_000, "part length " + r.length());
+        for (byte[] r : rows) {
+            assertTrue(r.length <= PropertyRows.PART_BYTES + 110_000, "part length " + r.length);
             back.addAll(PropertyRows.decode(r));
         }
         assertEquals(props, back);
