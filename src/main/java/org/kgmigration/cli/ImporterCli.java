@@ -20,12 +20,6 @@ import picocli.CommandLine.Command;
             "Exit codes: 0 done, 1 failed, 2 bad usage (or a bad configuration file)."})
 public final class ImporterCli extends ProgramCommand {
     public static void main(String[] args) {
-        // Netty (under Vert.x) hands the TLS engine direct buffers by default, and the JDK's AES-GCM
-        // takes its slow, non-intrinsic GHASH path for those: heap buffers cut the importer's CPU
-        // by about a tenth on uploads (docs/performance.md). A -D on the command line still wins.
-        if (System.getProperty("io.netty.noPreferDirect") == null) {
-            System.setProperty("io.netty.noPreferDirect", "true");
-        }
         Cli.exit("importer", new ImporterCli(), args);
     }
 }
