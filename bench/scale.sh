@@ -473,7 +473,7 @@ echo "| run | what | wall s | messages | messages/s | attachment MiB/s | × floo
 echo "|---|---|---|---|---|---|---|---|---|---|"
 for r in "${runs[@]}"; do
   rate=$(ratio "${R_MSGS[$r]}" "${R_WALL[$r]}" %.4f)
-  echo "| $r | ${R_WHAT[$r]} | ${R_WALL[$r]} | ${R_MSGS[$r]} | $(printf '%.0f' "$rate") | $(ratio "$(mib "${R_BYTES[$r]}")" "${R_WALL[$r]}" %.1f)" \
+  echo "| $r | ${R_WHAT[$r]//|/\\|} | ${R_WALL[$r]} | ${R_MSGS[$r]} | $(printf '%.0f' "$rate") | $(ratio "$(mib "${R_BYTES[$r]}")" "${R_WALL[$r]}" %.1f)" \
     "| $([ "$fl_rate" = - ] && echo - || ratio "$fl_rate" "$rate") | ${R_PEAK[$r]:--} | ${R_RSS[$r]:--} | ${R_LOAD[$r]} |"
 done
 if [ -n "${R_STREAM[dump-file]:-}" ]; then
