@@ -244,24 +244,7 @@ final class FolderReader {
     }
 
     private static Loaded result(Future<Loaded> f) throws SQLException, IOException {
-        try {
-            return f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted while reading ahead");
-        } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            if (c instanceof SQLException se) {
-                throw se;
-            }
-            if (c instanceof RuntimeException re) {
-                throw re;
-            }
-            if (c instanceof Error err) {
-                throw err;
-            }
-            throw new IllegalStateException(c);
-        }
+        return Await.result(f, SQLException.class, "the read-ahead");
     }
 
     /** A batch whose rows are read: its top-level messages with everything below them, and its lob plan. */
