@@ -101,7 +101,9 @@ class MigrateProcessIT {
         importer = ImporterFixture.start(tmp.resolve("imp"), pki, null);
         importer.addUser("anna@example.org", false);
         Path dump = dump(tmp, 1500, 2);
-        Files.writeString(tmp.resolve("m.yaml"), "delivery:\n  batch_size: 20\n  concurrency: 3\n");
+        // the spool under tmp: a run killed with SIGKILL cannot remove its spool directory
+        Files.writeString(tmp.resolve("m.yaml"), "spool_dir: " + tmp.resolve("spool") + "\n"
+                + "delivery:\n  batch_size: 20\n  concurrency: 3\n");
         List<String> cmd = List.of(Programs.projectDir().resolve("bin/migrate").toString(), "import",
                 "--ca-file=" + pki.caCert, "--default-domain=example.org", "--input=" + dump);
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(tmp.toFile()).redirectErrorStream(true)
