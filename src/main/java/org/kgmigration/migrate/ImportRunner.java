@@ -774,19 +774,21 @@ public final class ImportRunner {
                 Files.deleteIfExists(bl.file());
             }
         }
-        for (Inline in : msg.inline) {
-            attBytes += in.size();
-            b.inlineByKey.computeIfAbsent(m.id().toUpperCase(java.util.Locale.ROOT), k -> new ArrayList<>()).add(in.sha256());
-            b.inlineCount++;
-            b.inlineBytes += in.size();
+        long inlineJson = 0;  // the inline data's base64 counts as attachment bytes, not as message bytes
+        if (!msg.inline.isEmpty()) {
+            List<String> shas = b.inlineByKey.computeIfAbsent(m.id().toUpperCase(java.util.Locale.ROOT),
+                    k -> new ArrayList<>());
+            for (Inline in : msg.inline) {
+                attBytes += in.size();
+                shas.add(in.sha256());
+                b.inlineCount++;
+                b.inlineBytes += in.size();
+                inlineJson += 4 * ((in.size() + 2) / 3);
+            }
         }
         b.knownBlobs += msg.knownBlobs;
         b.attachmentBytes += attBytes;
         b.attachments += countAttachments(msg.atts);
-        long inlineJson = 0;  // the inline data's base64 counts as attachment bytes, not as message bytes
-        for (Inline in : msg.inline) {
-            inlineJson += 4 * ((in.size() + 2) / 3);
-        }
         st.rep.messageBytes.addAndGet(json.length - inlineJson);
     }
 

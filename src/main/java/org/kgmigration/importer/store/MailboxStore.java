@@ -311,7 +311,7 @@ public final class MailboxStore implements AutoCloseable {
 
     /** Size of the stored blob, or null when it is not stored. */
     public Long blobSize(String sha256) {
-        return tx(c -> blobSize(c, sha256));
+        return blobSizes(List.of(sha256)).get(sha256);
     }
 
     /** Sizes of those of {@code sha256s} that are stored (absent from the map: not stored). */
@@ -319,29 +319,25 @@ public final class MailboxStore implements AutoCloseable {
         List<String> all = new ArrayList<>(new java.util.LinkedHashSet<>(sha256s));
         return tx(c -> {
             Map<String, Long> out = new HashMap<>();
-            for (int from = 0; from < all.size(); from += IN_LIST) {
-                List<String> part = all.subList(from, Math.min(all.size(), from + IN_LIST));
-                try (PreparedStatement ps = c.prepareStatement("SELECT sha256, size_bytes FROM imp_blob WHERE sha256 IN ("
-                        + String.join(", ", java.util.Collections.nCopies(part.size(), "?")) + ")")) {
-                    for (int i = 0; i < part.size(); i++) {
-                        ps.setString(i + 1, part.get(i));
-                    }
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            out.put(rs.getString(1), rs.getLong(2));
-                        }
-                    }
-                }
-            }
+            storedSizes(c, all, out);
             return out;
         });
     }
 
-    private static Long blobSize(Connection c, String sha256) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT size_bytes FROM imp_blob WHERE sha256 = ?")) {
-            ps.setString(1, sha256);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getLong(1) : null;
+    /** Puts the stored size of each of {@code sha256s} that is stored into {@code out}: a query per {@link #IN_LIST}. */
+    private static void storedSizes(Connection c, List<String> sha256s, Map<String, Long> out) throws SQLException {
+        for (int from = 0; from < sha256s.size(); from += IN_LIST) {
+            List<String> part = sha256s.subList(from, Math.min(sha256s.size(), from + IN_LIST));
+            try (PreparedStatement ps = c.prepareStatement("SELECT sha256, size_bytes FROM imp_blob WHERE sha256 IN ("
+                    + String.join(", ", java.util.Collections.nCopies(part.size(), "?")) + ")")) {
+                for (int i = 0; i < part.size(); i++) {
+                    ps.setString(i + 1, part.get(i));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.put(rs.getString(1), rs.getLong(2));
+                    }
+                }
             }
         }
     }
@@ -657,20 +653,10 @@ public final class MailboxStore implements AutoCloseable {
                     ask.add(sha);
                 }
             }
-            for (int from = 0; from < ask.size(); from += IN_LIST) {
-                List<String> part = ask.subList(from, Math.min(ask.size(), from + IN_LIST));
-                PreparedStatement ps = ps("SELECT sha256, size_bytes FROM imp_blob WHERE sha256 IN ("
-                        + String.join(", ", java.util.Collections.nCopies(part.size(), "?")) + ")");
-                for (int i = 0; i < part.size(); i++) {
-                    ps.setString(i + 1, part.get(i));
-                }
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        storedBlobs.put(rs.getString(1), rs.getLong(2));
-                        out.put(rs.getString(1), rs.getLong(2));
-                    }
-                }
-            }
+            Map<String, Long> found = new HashMap<>();
+            storedSizes(c, ask, found);
+            storedBlobs.putAll(found);
+            out.putAll(found);
             return out;
         }
 
