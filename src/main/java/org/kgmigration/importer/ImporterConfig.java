@@ -41,18 +41,22 @@ import org.yaml.snakeyaml.error.YAMLException;
  * @param maxBlobBytes    {@code max_blob_bytes}
  * @param maxInlineBlobBytes {@code max_inline_blob_bytes}: largest attachment data accepted inline in a
  *                        message batch (0 = none)
+ * @param blobStore       {@code blob_store}: where attachment data goes, {@code files} (data_dir/blobs,
+ *                        the default) or {@code database}; null when not set
  */
 public record ImporterConfig(Path file, boolean present, List<String> ipWhiteLists, String listen, String tlsCert,
         String tlsKey, String tlsClientCa, String tokenFile, String dataDir, String storeUrl, String storeUser,
         String storePasswordFile, List<String> messageClasses, Boolean enforceQuota, Integer maxBatchItems,
-        Long maxBatchBytes, Long maxBlobBytes, Long maxInlineBlobBytes) {
+        Long maxBatchBytes, Long maxBlobBytes, Long maxInlineBlobBytes, String blobStore) {
 
     private static final Logger LOG = LoggerFactory.getLogger(ImporterConfig.class);
     /** Where the keys live in the file. */
     public static final String SECTION = "e4a.adminrpc.importer";
     private static final Set<String> KEYS = Set.of("ip_white_lists", "listen", "tls_cert", "tls_key", "tls_client_ca",
             "token_file", "data_dir", "store_url", "store_user", "store_password_file", "message_classes",
-            "enforce_quota", "max_batch_items", "max_batch_bytes", "max_blob_bytes", "max_inline_blob_bytes");
+            "enforce_quota", "max_batch_items", "max_batch_bytes", "max_blob_bytes", "max_inline_blob_bytes", "blob_store");
+    /** The values of {@code blob_store}. */
+    public static final List<String> BLOB_STORES = List.of("files", "database");
 
     /** Every key of the importer's section (the documentation is checked against this). */
     public static java.util.SortedSet<String> knownKeys() {
@@ -84,7 +88,7 @@ public record ImporterConfig(Path file, boolean present, List<String> ipWhiteLis
             root = new Yaml(new SafeConstructor(lo)).load(in);
         } catch (NoSuchFileException e) {
             return new ImporterConfig(file, false, List.of(), null, null, null, null, null, null, null, null, null,
-                    null, null, null, null, null, null);
+                    null, null, null, null, null, null, null);
         } catch (IOException e) {
             throw new ConfigException(file + ": cannot read: " + e.getMessage());
         } catch (YAMLException e) {
@@ -101,7 +105,8 @@ public record ImporterConfig(Path file, boolean present, List<String> ipWhiteLis
                 r.string("tls_key"), r.string("tls_client_ca"), r.string("token_file"), r.string("data_dir"),
                 r.string("store_url"), r.string("store_user"), r.string("store_password_file"),
                 r.list("message_classes", false), r.bool("enforce_quota"), r.integer("max_batch_items"),
-                r.size("max_batch_bytes"), r.size("max_blob_bytes"), r.sizeOrZero("max_inline_blob_bytes"));
+                r.size("max_batch_bytes"), r.size("max_blob_bytes"), r.sizeOrZero("max_inline_blob_bytes"),
+                r.oneOf("blob_store", BLOB_STORES));
     }
 
     private static Map<?, ?> section(Path file, Object root) {
@@ -147,6 +152,14 @@ public record ImporterConfig(Path file, boolean present, List<String> ipWhiteLis
             }
             String s = String.valueOf(v).trim();
             return s.isEmpty() ? null : s;
+        }
+
+        String oneOf(String key, List<String> allowed) {
+            String s = string(key);
+            if (s != null && !allowed.contains(s)) {
+                throw new ConfigException(where(key) + " must be one of " + String.join(", ", allowed) + ", not '" + s + "'");
+            }
+            return s;
         }
 
         List<String> list(String key, boolean emptyIfAbsent) {

@@ -225,7 +225,7 @@ abstract class ImportApiContract {
         assertEquals(400, r.status(), r.body());
         assertTrue(r.message().contains("SHA-256"), r.body());
         assertEquals(404, client.head(ImportApi.blobPath(wrong)).status());
-        assertEquals(0, server.store.removeIncompleteUploads(), "the refused upload left chunks behind");
+        assertEquals(0, server.store.removeIncompleteUploads(java.time.Instant.now()), "the refused upload left chunks behind");
         assertEquals(400, client.put(ImportApi.blobPath("NOT-A-HASH"), data).status());
     }
 
@@ -505,7 +505,7 @@ abstract class ImportApiContract {
 
     /**
      * Schema version 2 keeps an object's properties in one imp_props row; a store written by version 1
-     * (one imp_property row per property) is still read, and opening it marks it version 2.
+     * (one imp_property row per property) is still read, and opening it marks it with the current version.
      */
     @Test
     void objects_written_by_schema_version_1_are_still_read() throws Exception {
@@ -566,7 +566,7 @@ abstract class ImportApiContract {
              java.sql.Statement st = c.createStatement();
              java.sql.ResultSet rs = st.executeQuery("SELECT val FROM imp_meta WHERE name = 'schema_version'")) {
             assertTrue(rs.next());
-            assertEquals("2", rs.getString(1));
+            assertEquals("3", rs.getString(1));
         }
         // and new messages go into imp_props again, next to the old rows
         assertEquals(1, postBatch(upn, batch(message(key(78), key(1000), "IPM.Note", "version 2 again")))
@@ -639,7 +639,7 @@ abstract class ImportApiContract {
         ApiClient.Response head = client.head(ImportApi.blobPath(sha));
         assertEquals(200, head.status());
         assertEquals(String.valueOf(data.length), head.headers().firstValue(ImportApi.BLOB_SIZE_HEADER).orElse(null));
-        assertEquals(0, server.store.removeIncompleteUploads(), "no chunks without their blob row");
+        assertEquals(0, server.store.removeIncompleteUploads(java.time.Instant.now()), "no chunks without their blob row");
 
         // the message refers to the blob as any uploaded one; the data itself is not part of the message
         MessageItem back = server.store.readMessage(upn, STORE, key(1));
@@ -656,7 +656,7 @@ abstract class ImportApiContract {
         assertEquals("present", again.json().get("items").get(0).get("status").asText(), again.body());
         assertEquals("imported", again.json().get("items").get(1).get("status").asText(), again.body());
         assertEquals(before + 3, server.store.blobCount());
-        assertEquals(0, server.store.removeIncompleteUploads());
+        assertEquals(0, server.store.removeIncompleteUploads(java.time.Instant.now()));
     }
 
     @Test
@@ -678,7 +678,7 @@ abstract class ImportApiContract {
             assertEquals(404, client.head(ImportApi.blobPath(Payloads.sha256(d))).status());
         }
         assertEquals(0, server.store.messageCount(upn, STORE));
-        assertEquals(0, server.store.removeIncompleteUploads(), "nothing staged for them");
+        assertEquals(0, server.store.removeIncompleteUploads(java.time.Instant.now()), "nothing staged for them");
     }
 
     @Test
@@ -704,7 +704,7 @@ abstract class ImportApiContract {
         assertEquals(0, server.store.messageCount(upn, STORE));
         assertEquals(404, client.head(ImportApi.blobPath(Payloads.sha256(good))).status(), "nothing of the batch stored");
         assertEquals(404, client.head(ImportApi.blobPath(Payloads.sha256(tooLong))).status());
-        assertEquals(0, server.store.removeIncompleteUploads(), "the rolled-back batch left no chunks");
+        assertEquals(0, server.store.removeIncompleteUploads(java.time.Instant.now()), "the rolled-back batch left no chunks");
         assertEquals(0, server.store.user(upn).usageBytes());
         assertEquals(1, postBatch(upn, batch(first)).json().get("imported").asInt());
     }
@@ -749,7 +749,7 @@ abstract class ImportApiContract {
         } finally {
             pool.shutdownNow();
         }
-        assertEquals(0, server.store.removeIncompleteUploads(), "the batch that came second dropped its chunks");
+        assertEquals(0, server.store.removeIncompleteUploads(java.time.Instant.now()), "the batch that came second dropped its chunks");
         assertEquals(48, server.store.messageCount(anna, STORE));
         assertEquals(48, server.store.messageCount(bert, STORE));
     }

@@ -141,7 +141,7 @@ class ImportDeliveryTest {
         assertEquals(3000 + 77 + 3000, blobs.get("bytesInline").asLong(), r.toString());
         assertTrue(r.stderr().contains("1 uploaded") && r.stderr().contains("3 inline in the messages"), r.stderr());
         assertEquals(3, importer.store.blobCount(), "3000 bytes, 2 MiB + 10 and 77 bytes, each once");
-        assertEquals(0, importer.store.removeIncompleteUploads());
+        assertEquals(0, importer.store.removeIncompleteUploads(java.time.Instant.now()));
         StoreCompare c = new StoreCompare(importer.store, Map.of(A, "anna@example.org", B, "bert@example.org"))
                 .run(dump, m -> !m.folderId().equals("a0ff") && !"c0000009".equals(m.message().id()));
         assertEquals(List.of(), c.differences());

@@ -99,7 +99,7 @@ public final class ServeCommand implements Callable<Integer> {
         MailboxStore mailboxes = store.open(cfg);
         int stale = mailboxes.removeIncompleteUploads();
         if (stale > 0) {
-            LOG.info("removed {} chunks of attachment uploads that an earlier run did not finish", stale);
+            LOG.info("removed {} chunks and files of attachment data that an earlier run did not finish", stale);
         }
         long packet = mailboxes.maxStatementBytes();
         if (packet > 0 && packet < s.limits().maxBatchBytes()) {

@@ -22,7 +22,7 @@ public final class StoreOptions {
     Path config;
 
     @Option(names = "--data-dir", paramLabel = "DIR",
-            description = "data directory: the embedded mailbox store and the upload spool (config data_dir;"
+            description = "data directory: the embedded mailbox store, attachment data (blobs/) and the upload spool (config data_dir;"
                     + " default /storage/importer)")
     Path dataDir;
 
@@ -66,7 +66,7 @@ public final class StoreOptions {
                             + e.getMessage());
                 }
             }
-            StoreLocation loc = new StoreLocation(url, user, password);
+            StoreLocation loc = new StoreLocation(url, user, password, blobDir(cfg));
             try {
                 loc.dialect();
             } catch (IllegalArgumentException e) {
@@ -80,7 +80,12 @@ public final class StoreOptions {
         } catch (IOException e) {
             throw new KgmException("cannot create the data directory " + dir + ": " + e.getMessage());
         }
-        return StoreLocation.embedded(dir);
+        return StoreLocation.embedded(dir).withBlobDir(blobDir(cfg));
+    }
+
+    /** Where attachment data goes: data_dir/blobs, or null with {@code blob_store: database}. */
+    private Path blobDir(ImporterConfig cfg) {
+        return "database".equals(cfg.blobStore()) ? null : dataDir(cfg).toAbsolutePath().normalize().resolve(StoreLocation.BLOB_DIR);
     }
 
     /** Opens the store; one-line error when it cannot. */

@@ -39,8 +39,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The mailbox store: target users, folders, messages with all their properties, recipients,
  * attachments and embedded messages, and content-addressed attachment data (SHA-256, stored once
- * however many attachments share it, in 256 KiB chunks so that no piece of it is ever held whole
- * in memory). Plain JDBC on H2 (embedded) or MariaDB; every write is one transaction.
+ * however many attachments share it, streamed so that no piece of it is ever held whole in memory):
+ * in pack files of {@link BlobFiles} beside the database, forced to disk before the rows naming them
+ * are committed, or with {@code blob_store: database} in 256 KiB chunk rows. Plain JDBC on H2
+ * (embedded) or MariaDB; every write is one transaction.
  */
 public final class MailboxStore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MailboxStore.class);
@@ -70,12 +72,15 @@ public final class MailboxStore implements AutoCloseable {
     private final AutoCloseable pool;
     private final StoreLocation location;
     private final StoreLocation.Dialect dialect;
+    /** Where attachment data goes, or null: into imp_blob_chunk rows. */
+    private final BlobFiles files;
 
     private MailboxStore(DataSource ds, AutoCloseable pool, StoreLocation location) {
         this.ds = ds;
         this.pool = pool;
         this.location = location;
         this.dialect = location.dialect();
+        this.files = location.blobDir() == null ? null : new BlobFiles(location.blobDir());
     }
 
     /** Opens the store and creates its tables when missing. */
@@ -107,11 +112,79 @@ public final class MailboxStore implements AutoCloseable {
         MailboxStore s = new MailboxStore(ds, pool, loc);
         try (Connection c = s.connection()) {
             Schema.create(c, d);
-        } catch (SQLException e) {
+            s.checkBlobStore(c);
+        } catch (SQLException | IOException e) {
             s.close();
             throw new StoreException("cannot open the mailbox store " + loc.redacted() + ": " + e.getMessage(), e);
+        } catch (StoreException e) {
+            s.close();
+            throw e;
         }
         return s;
+    }
+
+    /**
+     * Makes sure the attachment data directory belongs to this store: the store's id in
+     * {@code imp_meta} and the directory's {@code store-id} must agree (a new store and a new
+     * directory get a fresh id). A store with data in pack files cannot be opened without them.
+     */
+    private void checkBlobStore(Connection c) throws SQLException, IOException {
+        c.setAutoCommit(true);
+        String dbId = meta(c, "blob_store_id");
+        boolean hasPacks;
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM imp_blob WHERE pack_offset IS NOT NULL"
+                + (dialect == StoreLocation.Dialect.MARIADB ? " LIMIT 1" : " FETCH FIRST 1 ROWS ONLY"));
+             ResultSet rs = ps.executeQuery()) {
+            hasPacks = rs.next();
+        }
+        if (files == null) {
+            if (hasPacks) {
+                throw new StoreException("the mailbox store " + location.redacted() + " keeps attachment data in files"
+                        + " (data_dir/blobs), but blob_store is database: set blob_store: files and the data_dir it was"
+                        + " written with");
+            }
+            return;
+        }
+        String dirId = files.readId();
+        if (dbId == null && dirId == null) {
+            String id = UUID.randomUUID().toString();
+            files.writeId(id);
+            dirId = files.readId();
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO imp_meta (name, val) VALUES ('blob_store_id', ?)")) {
+                ps.setString(1, dirId);
+                ps.executeUpdate();
+            } catch (SQLException e) {
+                if (!Schema.isDuplicate(e)) {
+                    throw e;
+                }
+            }
+            dbId = meta(c, "blob_store_id");
+        } else if (dbId == null && !hasPacks) {
+            throw new StoreException("the attachment data directory " + files.dir() + " belongs to another mailbox store"
+                    + " (store-id " + dirId + "), not to " + location.redacted() + ": give this store its own data_dir");
+        } else if (dirId == null && !hasPacks) {
+            files.writeId(dbId);
+            dirId = files.readId();
+        }
+        if (dbId == null || !dbId.equals(dirId)) {
+            throw new StoreException("the mailbox store " + location.redacted() + " keeps its attachment data in "
+                    + (dbId == null ? "an unknown directory" : "the directory with store-id " + dbId) + ", but " + files.dir() + (dirId == null ? " has none"
+                    : " has " + dirId) + ": set data_dir to the directory it was written with");
+        }
+    }
+
+    private static String meta(Connection c, String name) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT val FROM imp_meta WHERE name = ?")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    /** The attachment data directory, or null when the data is kept in the database. */
+    public java.nio.file.Path blobDir() {
+        return files == null ? null : files.dir();
     }
 
     /** The store for messages: URL without password. */
@@ -354,6 +427,9 @@ public final class MailboxStore implements AutoCloseable {
         if (blobSize(sha256) != null) {
             return false;
         }
+        if (files != null) {
+            return putBlobFile(sha256, in, maxBytes);
+        }
         // The chunks are written under a fresh upload id and committed every few MiB, so that a large
         // blob never makes one huge transaction (which H2 would partly hold in memory). They are
         // invisible until the imp_blob row naming the upload id is committed; a failed upload
@@ -419,6 +495,89 @@ public final class MailboxStore implements AutoCloseable {
         }
     }
 
+    /** {@link #putBlob} into a pack file of its own: written and forced to disk, then its row committed. */
+    private boolean putBlobFile(String sha256, InputStream in, long maxBytes) {
+        BlobFiles.Pack pack;
+        try {
+            pack = files.create();
+        } catch (IOException e) {
+            throw new StoreException("cannot create an attachment data file in " + files.dir() + ": " + e.getMessage(), e);
+        }
+        boolean keep = false;
+        try {
+            MessageDigest md = sha256();
+            byte[] buf = new byte[CHUNK];
+            long size = 0;
+            while (true) {
+                int n = in.read(buf);
+                if (n < 0) {
+                    break;
+                }
+                size += n;
+                if (size > maxBytes) {
+                    throw new BadRequestException("blob " + sha256 + " is larger than max_blob_bytes (" + maxBytes + " bytes)");
+                }
+                md.update(buf, 0, n);
+                pack.append(buf, 0, n);
+            }
+            String got = HexFormat.of().formatHex(md.digest());
+            if (!got.equals(sha256)) {
+                throw new BadRequestException("the uploaded data has SHA-256 " + got + ", not " + sha256
+                        + " (" + size + " bytes received): corrupted or truncated upload, nothing stored");
+            }
+            pack.sync();
+            long stored = size;
+            keep = tx(c -> {
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO imp_blob (sha256, size_bytes, upload_id,"
+                        + " pack_offset, created_at) VALUES (?, ?, ?, 0, ?)")) {
+                    ps.setString(1, sha256);
+                    ps.setLong(2, stored);
+                    ps.setString(3, pack.name());
+                    ps.setTimestamp(4, now());
+                    ps.executeUpdate();
+                } catch (SQLException e) {
+                    if (Schema.isDuplicate(e)) {
+                        throw new AlreadyStored(); // a concurrent upload of the same data won; ours is dropped
+                    }
+                    throw e;
+                }
+                return true;
+            }, AlreadyStored.class, false);
+            return keep;
+        } catch (IOException e) {
+            throw new StoreException("storing attachment data in " + files.dir() + ": " + e.getMessage(), e);
+        } finally {
+            if (!keep) {
+                discardUnless(pack);
+            }
+        }
+    }
+
+    /**
+     * Removes a pack whose rows were not committed, unless a row names it after all (a commit that
+     * reported an error may still have happened): then it stays. When the check fails too, the pack
+     * stays for {@link #removeIncompleteUploads}.
+     */
+    private void discardUnless(BlobFiles.Pack pack) {
+        try {
+            pack.close();
+            boolean named = tx(c -> {
+                try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM imp_blob WHERE upload_id = ?")) {
+                    ps.setString(1, pack.name());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        return rs.next();
+                    }
+                }
+            });
+            if (!named) {
+                pack.discard();
+            }
+        } catch (IOException | StoreException e) {
+            LOG.warn("could not remove the unused attachment data file {} (removed at the next start): {}", pack.name(),
+                    e.getMessage());
+        }
+    }
+
     private void deleteChunks(String upload) {
         try {
             tx(c -> {
@@ -433,18 +592,68 @@ public final class MailboxStore implements AutoCloseable {
     }
 
     /**
-     * Deletes chunks of uploads that never completed (the server stopped mid-upload). Call only when no
-     * upload can be running, i.e. before the server starts listening.
+     * Deletes the data of uploads and batches that never completed (the server stopped mid-upload, a
+     * batch failed): chunks and pack files that no imp_blob row names. Call only when no upload can
+     * be running, i.e. before the server starts listening; pack files written after this process
+     * started are kept all the same.
      *
-     * @return the number of chunks removed
+     * @return the number of chunks and pack files removed
      */
     public int removeIncompleteUploads() {
-        return tx(c -> {
+        return removeIncompleteUploads(java.time.Instant.ofEpochMilli(
+                java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime()));
+    }
+
+    /**
+     * {@link #removeIncompleteUploads()} for the pack files last written before {@code before}: a
+     * file written later may belong to a write still running (in this or another process).
+     */
+    public int removeIncompleteUploads(java.time.Instant before) {
+        int removed = tx(c -> {
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM imp_blob_chunk WHERE upload_id NOT IN"
                     + " (SELECT upload_id FROM imp_blob)")) {
                 return ps.executeUpdate();
             }
         });
+        if (files == null) {
+            return removed;
+        }
+        // pack files no row names: written by a batch or upload that failed or was interrupted
+        List<String> packs;
+        try {
+            packs = files.packsOlderThan(java.nio.file.attribute.FileTime.from(before));
+        } catch (IOException e) {
+            throw new StoreException("listing the attachment data files in " + files.dir() + ": " + e.getMessage(), e);
+        }
+        for (int from = 0; from < packs.size(); from += IN_LIST) {
+            List<String> part = packs.subList(from, Math.min(packs.size(), from + IN_LIST));
+            java.util.Set<String> named = tx(c -> {
+                java.util.Set<String> out = new java.util.HashSet<>();
+                try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT upload_id FROM imp_blob WHERE upload_id IN ("
+                        + String.join(", ", java.util.Collections.nCopies(part.size(), "?")) + ")")) {
+                    for (int i = 0; i < part.size(); i++) {
+                        ps.setString(i + 1, part.get(i));
+                    }
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            out.add(rs.getString(1));
+                        }
+                    }
+                }
+                return out;
+            });
+            for (String p : part) {
+                if (!named.contains(p)) {
+                    try {
+                        files.delete(p);
+                        removed++;
+                    } catch (IOException e) {
+                        LOG.warn("could not remove the unused attachment data file {}: {}", p, e.getMessage());
+                    }
+                }
+            }
+        }
+        return removed;
     }
 
     /** Signals that a concurrent upload stored the same blob first. */
@@ -470,16 +679,32 @@ public final class MailboxStore implements AutoCloseable {
 
     /** Reads a stored blob chunk by chunk (one chunk in memory at a time). */
     public InputStream openBlob(String sha256) {
-        String upload = tx(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT upload_id FROM imp_blob WHERE sha256 = ?")) {
+        Object[] row = tx(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT upload_id, pack_offset, size_bytes FROM imp_blob WHERE sha256 = ?")) {
                 ps.setString(1, sha256);
                 try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? rs.getString(1) : null;
+                    if (!rs.next()) {
+                        return null;
+                    }
+                    long off = rs.getLong(2);
+                    Long offset = rs.wasNull() ? null : off;
+                    return new Object[] {rs.getString(1), offset, rs.getLong(3)};
                 }
             }
         });
-        if (upload == null) {
+        if (row == null) {
             return null;
+        }
+        String upload = (String) row[0];
+        if (row[1] != null) {
+            if (files == null) {
+                throw new StoreException("blob " + sha256 + " is in an attachment data file, but blob_store is database");
+            }
+            try {
+                return files.open(upload, (Long) row[1], (Long) row[2]);
+            } catch (IOException e) {
+                throw new StoreException("reading the attachment data of blob " + sha256 + ": " + e.getMessage(), e);
+            }
         }
         return new java.io.SequenceInputStream(new java.util.Enumeration<InputStream>() {
             private int seq;
@@ -538,17 +763,28 @@ public final class MailboxStore implements AutoCloseable {
      */
     public <T> T write(String upn, WriteWork<T> work) {
         String u = normalizeUpn(upn);
-        return tx(c -> {
-            UserRow user = findUser(c, u, true);
-            Writer w = new Writer(c, user);
-            try {
-                T r = work.run(w);
-                w.finish();
-                return r;
-            } finally {
-                w.closeStatements();
+        BlobFiles.Pack[] pack = new BlobFiles.Pack[1];
+        boolean committed = false;
+        try {
+            T result = tx(c -> {
+                UserRow user = findUser(c, u, true);
+                Writer w = new Writer(c, user);
+                try {
+                    T r = work.run(w);
+                    w.finish();
+                    return r;
+                } finally {
+                    pack[0] = w.pack;
+                    w.closeStatements();
+                }
+            });
+            committed = true;
+            return result;
+        } finally {
+            if (!committed && pack[0] != null) {
+                discardUnless(pack[0]);
             }
-        });
+        }
     }
 
     /** Write access to one user's mailbox inside a transaction. */
@@ -568,6 +804,8 @@ public final class MailboxStore implements AutoCloseable {
         /** Property rows added to the property statement's batch and not yet executed. */
         private int queuedProps;
         private int blobsStored;
+        /** The pack file this transaction's inline blobs go to (files mode), created with the first. */
+        private BlobFiles.Pack pack;
 
         private Writer(Connection c, UserRow user) {
             this.c = c;
@@ -662,13 +900,26 @@ public final class MailboxStore implements AutoCloseable {
 
         /**
          * Stores inline attachment data in this transaction unless it is stored or staged already: the
-         * chunks now, under a new upload id, the imp_blob row just before the commit (in SHA-256 order,
-         * so that two mailboxes' batches storing the same blobs take their locks in the same order and
-         * cannot deadlock; the one that comes second finds the row there and drops its chunks). The
-         * caller has checked the data against its size and SHA-256.
+         * data now (appended to this transaction's pack file, or as chunks under a new upload id), the
+         * imp_blob row just before the commit (in SHA-256 order, so that two mailboxes' batches storing
+         * the same blobs take their locks in the same order and cannot deadlock; the one that comes
+         * second finds the row there and drops its copy). The caller has checked the data against its
+         * size and SHA-256.
          */
         public void stageBlob(String sha256, byte[] data) throws SQLException {
             if (staged.containsKey(sha256) || storedBlobs.containsKey(sha256)) {
+                return;
+            }
+            if (files != null) {
+                try {
+                    if (pack == null) {
+                        pack = files.create();
+                    }
+                    long off = pack.append(data, 0, data.length);
+                    staged.put(sha256, new Staged(data.length, pack.name(), off));
+                } catch (IOException e) {
+                    throw new StoreException("storing attachment data in " + files.dir() + ": " + e.getMessage(), e);
+                }
                 return;
             }
             String upload = UUID.randomUUID().toString();
@@ -682,7 +933,7 @@ public final class MailboxStore implements AutoCloseable {
                 ps.addBatch();
             }
             ps.executeBatch();
-            staged.put(sha256, new Staged(data.length, upload));
+            staged.put(sha256, new Staged(data.length, upload, null));
         }
 
         /** How many inline blobs this transaction stored (known after {@link #finish}). */
@@ -690,20 +941,31 @@ public final class MailboxStore implements AutoCloseable {
             return blobsStored;
         }
 
-        /** Writes what was deferred: queued property rows, the rows of staged blobs. */
+        /**
+         * Writes what was deferred: queued property rows, the rows of staged blobs (after forcing their
+         * pack file to disk).
+         */
         void finish() throws SQLException {
             flushProperties();
             if (staged.isEmpty()) {
                 return;
             }
+            if (pack != null) {
+                try {
+                    pack.sync();
+                } catch (IOException e) {
+                    throw new StoreException("storing attachment data in " + files.dir() + ": " + e.getMessage(), e);
+                }
+            }
             PreparedStatement ins = ps(dialect == StoreLocation.Dialect.MARIADB
-                    ? "INSERT IGNORE INTO imp_blob (sha256, size_bytes, upload_id, created_at) VALUES (?, ?, ?, ?)"
-                    : "INSERT INTO imp_blob (sha256, size_bytes, upload_id, created_at) VALUES (?, ?, ?, ?)");
+                    ? "INSERT IGNORE INTO imp_blob (sha256, size_bytes, upload_id, pack_offset, created_at) VALUES (?, ?, ?, ?, ?)"
+                    : "INSERT INTO imp_blob (sha256, size_bytes, upload_id, pack_offset, created_at) VALUES (?, ?, ?, ?, ?)");
             for (Map.Entry<String, Staged> e : staged.entrySet()) {
                 ins.setString(1, e.getKey());
                 ins.setLong(2, e.getValue().size());
                 ins.setString(3, e.getValue().upload());
-                ins.setTimestamp(4, now());
+                setLong(ins, 4, e.getValue().offset());
+                ins.setTimestamp(5, now());
                 boolean inserted;
                 try {
                     inserted = ins.executeUpdate() == 1;
@@ -715,7 +977,7 @@ public final class MailboxStore implements AutoCloseable {
                 }
                 if (inserted) {
                     blobsStored++;
-                } else {
+                } else if (e.getValue().offset() == null) {
                     // another transaction stored the same data meanwhile: ours is not needed
                     PreparedStatement del = ps("DELETE FROM imp_blob_chunk WHERE upload_id = ?");
                     del.setString(1, e.getValue().upload());
@@ -723,6 +985,16 @@ public final class MailboxStore implements AutoCloseable {
                 }
             }
             staged.clear();
+            if (pack != null && blobsStored == 0) {
+                // every blob of the pack was stored by another transaction meanwhile
+                try {
+                    pack.discard();
+                    pack = null;
+                } catch (IOException e) {
+                    LOG.warn("could not remove the unused attachment data file {} (removed at the next start): {}",
+                            pack.name(), e.getMessage());
+                }
+            }
         }
 
         /**
@@ -1229,8 +1501,11 @@ public final class MailboxStore implements AutoCloseable {
     /** Values per IN list of a lookup. */
     private static final int IN_LIST = 100;
 
-    /** A blob whose chunks a batch wrote under {@code upload}; its imp_blob row is written at the end. */
-    private record Staged(long size, String upload) {
+    /**
+     * A blob a batch wrote (into pack {@code upload} at {@code offset}, or as chunks under {@code upload}
+     * when {@code offset} is null); its imp_blob row is written at the end.
+     */
+    private record Staged(long size, String upload, Long offset) {
     }
 
     /** Executes the batch of {@code ps} and returns the generated ids, one per row in order. */

@@ -13,11 +13,15 @@ import java.util.List;
  * R = recipient, A = attachment, S = a source folder mapped into the mailbox. Since schema version 2
  * an object's properties are one row of {@code imp_props} (a CBOR array, split into parts when
  * long, see {@link PropertyRows}); version 1 wrote one {@code imp_property} row per property, which
- * is still read for objects written then.
+ * is still read for objects written then. Attachment data is content-addressed ({@code imp_blob},
+ * keyed by SHA-256): since version 3 in pack files beside the database ({@link BlobFiles}; the row's
+ * {@code upload_id} names the pack, {@code pack_offset} where the data starts), or, with
+ * {@code pack_offset} null, in {@code imp_blob_chunk} rows of 256 KiB (versions 1 and 2, and the
+ * {@code blob_store: database} setting).
  */
 final class Schema {
     /** Bumped when the tables change; a store written by a newer version is refused. */
-    static final int VERSION = 2;
+    static final int VERSION = 3;
 
     private static final List<String> DDL = List.of(
             "CREATE TABLE IF NOT EXISTS imp_meta (name VARCHAR(64) NOT NULL PRIMARY KEY, val VARCHAR(255) NOT NULL)",
@@ -52,6 +56,8 @@ final class Schema {
                     + " part INT NOT NULL, props ${bytes} NOT NULL, PRIMARY KEY (owner_kind, owner_id, part))",
             "CREATE TABLE IF NOT EXISTS imp_blob (sha256 CHAR(64) NOT NULL PRIMARY KEY, size_bytes BIGINT NOT NULL,"
                     + " upload_id CHAR(36) NOT NULL, created_at ${ts} NOT NULL)",
+            "ALTER TABLE imp_blob ADD COLUMN IF NOT EXISTS pack_offset BIGINT",
+            "CREATE INDEX IF NOT EXISTS imp_blob_upload ON imp_blob (upload_id)",
             "CREATE TABLE IF NOT EXISTS imp_blob_chunk (upload_id CHAR(36) NOT NULL, seq INT NOT NULL,"
                     + " data ${chunk} NOT NULL, PRIMARY KEY (upload_id, seq))",
             "CREATE TABLE IF NOT EXISTS imp_store_import (user_id BIGINT NOT NULL, store_guid VARCHAR(64) NOT NULL,"
@@ -86,7 +92,8 @@ final class Schema {
             throw new SQLException("the mailbox store was written by a newer version (schema " + found
                     + ", this program knows " + VERSION + ")");
         } else if (found < VERSION) {
-            // version 1 -> 2: only a new table; from now on older programs must refuse the store
+            // 1 -> 2: a new table (imp_props); 2 -> 3: imp_blob.pack_offset (attachment data in pack
+            // files). Only additions, made above; from now on older programs must refuse the store
             try (PreparedStatement ps = c.prepareStatement("UPDATE imp_meta SET val = ? WHERE name = 'schema_version'")) {
                 ps.setString(1, Integer.toString(VERSION));
                 ps.executeUpdate();

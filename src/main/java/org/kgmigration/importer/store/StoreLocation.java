@@ -10,22 +10,37 @@ import java.util.Locale;
  * @param url      the JDBC URL
  * @param user     database user, or null (then taken from the URL)
  * @param password database password, or null
+ * @param blobDir  the directory of the attachment data files ({@code data_dir/blobs}), or null to keep
+ *                 attachment data in the database ({@code blob_store: database})
  */
-public record StoreLocation(String url, String user, String password) {
+public record StoreLocation(String url, String user, String password, Path blobDir) {
     /** File name (without H2's .mv.db) of the embedded store in the data directory. */
     public static final String EMBEDDED_NAME = "mailbox-store";
+    /** Directory of the attachment data files in the data directory. */
+    public static final String BLOB_DIR = "blobs";
+
+    /** A store that keeps attachment data in the database. */
+    public StoreLocation(String url, String user, String password) {
+        this(url, user, password, null);
+    }
+
+    /** The same database with attachment data in {@code dir} (null: in the database). */
+    public StoreLocation withBlobDir(Path dir) {
+        return new StoreLocation(url, user, password, dir);
+    }
 
     /**
      * The embedded store under {@code dataDir}. {@code AUTO_SERVER} lets {@code bin/importer users}
      * and {@code stats} work on it while {@code serve} has it open; H2 then listens on a TCP port,
      * so the database is protected by a random password kept in {@code mailbox-store.secret}
-     * (readable by the owner only), created with the store.
+     * (readable by the owner only), created with the store. Attachment data goes to
+     * {@code dataDir/blobs}.
      */
     public static StoreLocation embedded(Path dataDir) {
         Path dir = dataDir.toAbsolutePath().normalize();
         String path = dir.resolve(EMBEDDED_NAME).toString();
         return new StoreLocation("jdbc:h2:file:" + path + ";AUTO_SERVER=TRUE;LOCK_TIMEOUT=600000", "importer",
-                secret(dir.resolve(EMBEDDED_NAME + ".secret")));
+                secret(dir.resolve(EMBEDDED_NAME + ".secret")), dir.resolve(BLOB_DIR));
     }
 
     private static String secret(Path file) {
