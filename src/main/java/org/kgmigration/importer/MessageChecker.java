@@ -53,7 +53,7 @@ public final class MessageChecker {
         }
         List<Stored> out = new ArrayList<>(props.size());
         for (int i = 0; i < props.size(); i++) {
-            out.add(PropertyCodec.check(props.get(i), where + "[" + i + "]"));
+            out.add(PropertyCodec.check(props.get(i), where, i));
         }
         return out;
     }

@@ -2,11 +2,9 @@ package org.kgmigration.importer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -20,7 +18,6 @@ import org.kgmigration.api.PropertyName;
  * Reading that text back gives exactly the value that was sent.
  */
 public final class PropertyCodec {
-    private static final Pattern TAG = Pattern.compile("(0[xX])?[0-9A-Fa-f]{8}");
     private static final Pattern GUID = Pattern.compile(
             "\\{?[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}}?");
     private static final Pattern DECIMAL = Pattern.compile("-?\\d{1,20}");
@@ -28,6 +25,11 @@ public final class PropertyCodec {
     private static final BigInteger I64_MAX = BigInteger.valueOf(Long.MAX_VALUE);
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final ObjectMapper TEXT = new ObjectMapper();
+    private static final com.fasterxml.jackson.core.io.JsonStringEncoder QUOTE =
+            com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance();
+    /** Named-property GUIDs as received -> their stored form; a message uses the same few again and again. */
+    private static final java.util.Map<String, String> GUIDS = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int MAX_GUIDS = 4096;
 
     /**
      * A checked property.
@@ -42,8 +44,7 @@ public final class PropertyCodec {
     public record Stored(long tag, MapiType type, String nameGuid, Long nameLid, String nameStr, String valueJson) {
         /** Bytes this property adds to a message's size. */
         public long size() {
-            return 8L + valueJson.getBytes(StandardCharsets.UTF_8).length
-                    + (nameStr == null ? 0 : nameStr.getBytes(StandardCharsets.UTF_8).length);
+            return 8L + utf8Length(valueJson) + (nameStr == null ? 0 : utf8Length(nameStr));
         }
 
         /** Back to the wire form. */
@@ -51,7 +52,7 @@ public final class PropertyCodec {
             try {
                 JsonNode value = TEXT.readTree(valueJson);
                 PropertyName n = nameGuid == null ? null : new PropertyName(nameGuid, nameLid, nameStr);
-                return new Property(String.format(Locale.ROOT, "0x%08X", tag), type.name(), value, n);
+                return new Property(Property.tagText(tag), type.name(), value, n);
             } catch (java.io.IOException e) {
                 throw new IllegalStateException("stored property value is not JSON: " + valueJson, e);
             }
@@ -59,6 +60,78 @@ public final class PropertyCodec {
     }
 
     private PropertyCodec() {
+    }
+
+    /** The length of {@code s} in UTF-8 as {@code s.getBytes(UTF_8).length}, without encoding it. */
+    static long utf8Length(String s) {
+        long n = 0;
+        int len = s.length();
+        for (int i = 0; i < len; i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                n++;
+            } else if (c < 0x800) {
+                n += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < len && Character.isLowSurrogate(s.charAt(i + 1))) {
+                n += 4;
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                n++; // a lone surrogate is encoded as '?', as String.getBytes does
+            } else {
+                n += 3;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * {@link #check(Property, String)} for the {@code index}-th property of the list at {@code list};
+     * the location is only put together for an error.
+     */
+    public static Stored check(Property p, String list, int index) {
+        try {
+            return check(p, "");
+        } catch (BadRequestException e) {
+            throw new BadRequestException(list + "[" + index + "]" + e.getMessage());
+        }
+    }
+
+    /** The 32-bit tag of {@code 0x0037001F} or {@code 0037001F}, or -1 when it is not that. */
+    private static long parseTag(String t) {
+        int from;
+        if (t.length() == 10 && t.charAt(0) == '0' && (t.charAt(1) == 'x' || t.charAt(1) == 'X')) {
+            from = 2;
+        } else if (t.length() == 8) {
+            from = 0;
+        } else {
+            return -1;
+        }
+        long v = 0;
+        for (int i = from; i < t.length(); i++) {
+            int d = Character.digit(t.charAt(i), 16);
+            if (d < 0 || t.charAt(i) > 'f') {
+                return -1;
+            }
+            v = (v << 4) | d;
+        }
+        return v;
+    }
+
+    /** The stored form of a named property's GUID (upper case, braces), or null when it is not a GUID. */
+    private static String guid(String g) {
+        String known = GUIDS.get(g);
+        if (known != null) {
+            return known;
+        }
+        if (!GUID.matcher(g).matches()) {
+            return null;
+        }
+        String u = g.toUpperCase(Locale.ROOT);
+        u = (u.startsWith("{") ? "" : "{") + u + (u.endsWith("}") ? "" : "}");
+        if (GUIDS.size() < MAX_GUIDS) {
+            GUIDS.put(g, u);
+        }
+        return u;
     }
 
     /**
@@ -70,11 +143,10 @@ public final class PropertyCodec {
         if (p == null) {
             throw new BadRequestException(where + ": null instead of a property");
         }
-        if (p.tag() == null || !TAG.matcher(p.tag()).matches()) {
+        long tag = p.tag() == null ? -1 : parseTag(p.tag());
+        if (tag < 0) {
             throw new BadRequestException(where + ": tag '" + p.tag() + "' is not 8 hex digits such as 0x0037001F");
         }
-        String hex = p.tag().length() == 10 ? p.tag().substring(2) : p.tag();
-        long tag = Long.parseLong(hex, 16);
         int typeCode = (int) (tag & 0xFFFF);
         int id = (int) (tag >>> 16);
         MapiType byTag = MapiType.byCode(typeCode);
@@ -97,11 +169,10 @@ public final class PropertyCodec {
             if (n == null) {
                 throw new BadRequestException(where + ": named property " + p.tag() + " needs its name (guid + lid or name)");
             }
-            if (n.guid() == null || !GUID.matcher(n.guid()).matches()) {
+            guid = n.guid() == null ? null : guid(n.guid());
+            if (guid == null) {
                 throw new BadRequestException(where + ": name.guid '" + n.guid() + "' is not a GUID");
             }
-            String g = n.guid().toUpperCase(Locale.ROOT);
-            guid = (g.startsWith("{") ? "" : "{") + g + (g.endsWith("}") ? "" : "}");
             if ((n.lid() == null) == (n.name() == null)) {
                 throw new BadRequestException(where + ": name needs exactly one of lid and name");
             }
@@ -116,63 +187,81 @@ public final class PropertyCodec {
         } else if (p.name() != null) {
             throw new BadRequestException(where + ": tag " + p.tag() + " is not a named property id but has a name");
         }
-        JsonNode canonical = canonical(byTag, p.value(), where);
-        return new Stored(tag, byTag, guid, lid, str, canonical.toString());
+        return new Stored(tag, byTag, guid, lid, str, canonical(byTag, p.value(), where));
     }
 
-    private static JsonNode canonical(MapiType t, JsonNode v, String where) {
+    /** The canonical JSON text of a value, written directly (no node tree per value). */
+    private static String canonical(MapiType t, JsonNode v, String where) {
         if (t.kind() == MapiType.Kind.NONE) {
             if (v != null && !v.isNull()) {
                 throw new BadRequestException(where + ": " + t + " carries no value (null)");
             }
-            return NODES.nullNode();
+            return "null";
         }
         if (v == null || v.isNull()) {
             throw new BadRequestException(where + ": missing value for " + t);
         }
+        StringBuilder out = new StringBuilder();
         if (!t.multiValued()) {
-            return single(t, v, where);
+            single(t, v, where, out);
+            return out.toString();
         }
         if (!v.isArray()) {
             throw new BadRequestException(where + ": " + t + " needs an array");
         }
-        ArrayNode out = NODES.arrayNode();
+        out.append('[');
         for (int i = 0; i < v.size(); i++) {
-            out.add(single(t, v.get(i), where + ".value[" + i + "]"));
+            if (i > 0) {
+                out.append(',');
+            }
+            single(t, v.get(i), where + ".value[" + i + "]", out);
         }
-        return out;
+        return out.append(']').toString();
     }
 
-    private static JsonNode single(MapiType t, JsonNode v, String where) {
+    private static void quoted(String s, StringBuilder out) {
+        out.append('"');
+        QUOTE.quoteAsString(s, out);
+        out.append('"');
+    }
+
+    private static void single(MapiType t, JsonNode v, String where, StringBuilder out) {
         switch (t.kind()) {
             case INT16:
-                return NODES.numberNode(integer(v, -32768, 32767, t, where));
+                out.append(integer(v, -32768, 32767, t, where));
+                return;
             case INT32:
-                return NODES.numberNode(integer(v, Integer.MIN_VALUE, Integer.MAX_VALUE, t, where));
+                out.append(integer(v, Integer.MIN_VALUE, Integer.MAX_VALUE, t, where));
+                return;
             case INT64:
-                return NODES.textNode(Long.toString(int64(v, t, where)));
+                out.append('"').append(int64(v, t, where)).append('"');
+                return;
             case BOOLEAN:
                 if (!v.isBoolean()) {
                     throw new BadRequestException(where + ": " + t + " needs true or false");
                 }
-                return NODES.booleanNode(v.booleanValue());
+                out.append(v.booleanValue());
+                return;
             case FLOAT: {
                 double d = floating(v, t, where);
                 float f = (float) d;
                 if (Float.isInfinite(f) && !Double.isInfinite(d)) {
                     throw new BadRequestException(where + ": " + d + " is out of range for " + t);
                 }
-                return Float.isFinite(f) ? NODES.numberNode(f) : NODES.textNode(Float.toString(f));
+                out.append(Float.isFinite(f) ? NODES.numberNode(f).toString() : "\"" + f + "\"");
+                return;
             }
             case DOUBLE: {
                 double d = floating(v, t, where);
-                return Double.isFinite(d) ? NODES.numberNode(d) : NODES.textNode(Double.toString(d));
+                out.append(Double.isFinite(d) ? NODES.numberNode(d).toString() : "\"" + d + "\"");
+                return;
             }
             case STRING:
                 if (!v.isTextual()) {
                     throw new BadRequestException(where + ": " + t + " needs a string");
                 }
-                return NODES.textNode(v.textValue());
+                quoted(v.textValue(), out);
+                return;
             case BINARY:
             case CLSID: {
                 if (!v.isTextual()) {
@@ -187,7 +276,8 @@ public final class PropertyCodec {
                 if (t.kind() == MapiType.Kind.CLSID && b.length != 16) {
                     throw new BadRequestException(where + ": " + t + " needs 16 bytes, got " + b.length);
                 }
-                return NODES.textNode(Base64.getEncoder().encodeToString(b));
+                out.append('"').append(Base64.getEncoder().encodeToString(b)).append('"');
+                return;
             }
             default:
                 throw new BadRequestException(where + ": " + t + " cannot have a value");

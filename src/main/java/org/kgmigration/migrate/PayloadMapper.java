@@ -80,7 +80,7 @@ public final class PayloadMapper {
         } else {
             value = single(p.value());
         }
-        return new Property(String.format(Locale.ROOT, "0x%08X", p.tag()), typeName, value, name);
+        return new Property(Property.tagText(p.tag() & 0xFFFFFFFFL), typeName, value, name);
     }
 
     private static JsonNode single(Object v) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.kgmigration.api.ApiJson;
 import org.kgmigration.api.Property;
@@ -82,6 +83,62 @@ class PropertyCodecTest {
                 "0x00370003", "PT_LONG", M.readTree("1"), new PropertyName("{00020329-0000-0000-C000-000000000046}", 5L,
                         null)), "p"));
         assertTrue(unnamed.getMessage().contains("not a named property"), unnamed.getMessage());
+    }
+
+    @Test
+    void strings_are_stored_as_jackson_writes_them_and_read_back_exactly() throws Exception {
+        List<String> samples = List.of("", "plain", "quote \" backslash \\ slash /", "tab\tnewline\nreturn\r",
+                "\u0000\u0001\u001f\u007f", "Grüße ☃ 漢字", "emoji \uD83D\uDE00 pair", "line sep \u2028 \u2029",
+                "lone \uD800 surrogate");
+        for (String v : samples) {
+            String sent = M.writeValueAsString(v);
+            PropertyCodec.Stored st = check("0x0037001F", "PT_UNICODE", sent);
+            assertEquals(sent, st.valueJson(), "as Jackson writes it: " + sent);
+            assertEquals(v, st.toWire().value().textValue());
+            assertEquals(8 + st.valueJson().getBytes(java.nio.charset.StandardCharsets.UTF_8).length, st.size(), sent);
+        }
+        List<String> mv = List.of("a\"b", "", "ü");
+        assertEquals(M.writeValueAsString(mv), check("0x6608101F", "PT_MV_UNICODE", M.writeValueAsString(mv)).valueJson());
+        assertEquals("[1,-2]", check("0x66031003", "PT_MV_LONG", "[1, -2]").valueJson());
+        assertEquals("[\"5\",\"-6\"]", check("0x66041014", "PT_MV_I8", "[5, \"-6\"]").valueJson());
+        assertEquals("[\"AAE=\"]", check("0x66051102", "PT_MV_BINARY", "[\"AAE\"]").valueJson(), "padding added");
+        assertEquals("[]", check("0x66051102", "PT_MV_BINARY", "[]").valueJson());
+        assertEquals("false", check("0x0E1F000B", "PT_BOOLEAN", "false").valueJson());
+        assertEquals("null", check("0x00010001", "PT_NULL", "null").valueJson());
+    }
+
+    @Test
+    void tags_are_eight_hex_digits_with_or_without_0x_and_errors_say_where() throws Exception {
+        assertEquals(0x0037001FL, check("0037001f", "PT_UNICODE", "\"x\"").tag());
+        assertEquals(0x0037001FL, check("0X0037001F", "PT_UNICODE", "\"x\"").tag());
+        assertEquals(0x7FFF0003L, check("0x7fff0003", "PT_LONG", "1").tag());
+        for (String t : List.of("0x0037001G", "0x0037001", "x0037001F0", "0y0037001F", "+0037001F", "0x-037001F", "")) {
+            bad(t, "PT_UNICODE", "\"x\"", "8 hex digits");
+        }
+        Property p = new Property("0x0037001F", "PT_UNICODE", M.readTree("5"), null);
+        BadRequestException e = assertThrows(BadRequestException.class,
+                () -> PropertyCodec.check(p, "items[3].properties", 7));
+        assertTrue(e.getMessage().startsWith("items[3].properties[7]: PT_UNICODE needs a string"), e.getMessage());
+        Property mv = new Property("0x6608101F", "PT_MV_UNICODE", M.readTree("[\"a\", 1]"), null);
+        e = assertThrows(BadRequestException.class, () -> PropertyCodec.check(mv, "items[0].properties", 2));
+        assertTrue(e.getMessage().startsWith("items[0].properties[2].value[1]: "), e.getMessage());
+        Property guid = new Property("0x80010003", "PT_LONG", M.readTree("1"), new PropertyName("not-a-guid", 5L, null));
+        e = assertThrows(BadRequestException.class, () -> PropertyCodec.check(guid, "x", 0));
+        assertTrue(e.getMessage().contains("is not a GUID"), e.getMessage());
+        // the same GUID in every spelling gives one stored form
+        for (String g : List.of("00020329-0000-0000-c000-000000000046", "{00020329-0000-0000-C000-000000000046}",
+                "{00020329-0000-0000-c000-000000000046}")) {
+            assertEquals("{00020329-0000-0000-C000-000000000046}", PropertyCodec.check(new Property("0x80010003", "PT_LONG",
+                    M.readTree("1"), new PropertyName(g, 5L, null)), "p").nameGuid());
+        }
+    }
+
+    @Test
+    void the_wire_spelling_of_a_tag_is_0x_and_eight_upper_case_digits() {
+        assertEquals("0x0037001F", Property.tagText(0x0037001FL));
+        assertEquals("0x00000000", Property.tagText(0));
+        assertEquals("0xFFFF0102", Property.tagText(0xFFFF0102L));
+        assertEquals("0x8523101F", Property.tagText(0x8523101F & 0xFFFFFFFFL));
     }
 
     @Test
