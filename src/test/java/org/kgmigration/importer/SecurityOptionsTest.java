@@ -38,14 +38,35 @@ class SecurityOptionsTest {
         }
     }
 
+    /**
+     * Mutual TLS in both TLS implementations: BoringSSL, which Linux x86_64 and aarch64 get from the
+     * bundled netty-tcnative library, and the JDK's (elsewhere, or with -Dkgm.importer.jdkTls=true).
+     */
     @Test
     void with_a_client_ca_the_client_needs_a_certificate() {
         TestPki pki = TestPki.create(tmp.resolve("pki2"));
-        Path dir = tmp.resolve("mtls-server");
-        try (TestServer s = TestServer.start(dir, pki, StoreLocation.embedded(dir), "127.0.0.1",
-                TestServer.config(null, "127.0.0.1"), pki.caCert, LiveConfig.Overrides.none())) {
-            assertEquals(200, s.client(true).get(ImportApi.BASE_PATH + "/capabilities").status());
-            assertThrows(UncheckedIOException.class, () -> s.client(false).get(ImportApi.BASE_PATH + "/capabilities"));
+        String os = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT);
+        String arch = System.getProperty("os.arch", "");
+        boolean bundled = os.contains("linux") && (arch.equals("amd64") || arch.equals("aarch64"));
+        for (boolean jdk : new boolean[] {false, true}) {
+            Path dir = tmp.resolve("mtls-server-" + jdk);
+            if (jdk) {
+                System.setProperty("kgm.importer.jdkTls", "true");
+            }
+            try (LogCapture log = new LogCapture();
+                 TestServer s = TestServer.start(dir, pki, StoreLocation.embedded(dir), "127.0.0.1",
+                         TestServer.config(null, "127.0.0.1"), pki.caCert, LiveConfig.Overrides.none())) {
+                assertTrue(log.has("importer listening on", jdk || !bundled ? "TLS by the JDK" : "TLS by BoringSSL"),
+                        log.lines().toString());
+                assertEquals(200, s.client(true).get(ImportApi.BASE_PATH + "/capabilities").status());
+                assertThrows(UncheckedIOException.class, () -> s.client(false).get(ImportApi.BASE_PATH + "/capabilities"));
+                byte[] data = new byte[3 << 20];
+                new java.util.Random(jdk ? 1 : 2).nextBytes(data);
+                String sha = Payloads.sha256(data);
+                assertEquals(201, s.client(true).put(ImportApi.blobPath(sha), data).status(), "a 3 MiB upload through " + (jdk ? "the JDK" : "BoringSSL"));
+            } finally {
+                System.clearProperty("kgm.importer.jdkTls");
+            }
         }
     }
 }

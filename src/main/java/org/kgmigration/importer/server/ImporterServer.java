@@ -81,9 +81,10 @@ public final class ImporterServer implements AutoCloseable {
             main.stop();
             throw new KgmException("cannot start the importer on " + settings.host() + ":" + settings.port());
         }
-        LOG.info("importer listening on https://{}:{}/ (store {}, client certificates {})",
+        LOG.info("importer listening on https://{}:{}/ (store {}, client certificates {}, TLS by {})",
                 settings.host().contains(":") ? "[" + settings.host() + "]" : settings.host(), settings.port(),
-                store.describe(), settings.tlsClientCa() == null ? "not required" : "required");
+                store.describe(), settings.tlsClientCa() == null ? "not required" : "required",
+                ImporterHttpServer.tlsEngine());
         return new ImporterServer(main, http);
     }
 
