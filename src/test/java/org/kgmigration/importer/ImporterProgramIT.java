@@ -242,6 +242,14 @@ class ImporterProgramIT {
         Result missing = importer(good, "users", "set-active", "nobody@example.org", "false");
         assertEquals(1, missing.exitCode());
         assertTrue(missing.stderr().contains("does not exist"), missing.stderr());
+        Path typo = tmp.resolve("no-such-config.yaml");
+        for (String cmd : List.of("serve", "stats")) {
+            Result noFile = importer(typo, cmd);
+            assertEquals(2, noFile.exitCode(), noFile.stderr());
+            assertEquals(1, noFile.errLines().size(), noFile.stderr());
+            assertTrue(noFile.stderr().contains("configuration file " + typo + " does not exist (named by --config)"),
+                    noFile.stderr());
+        }
         Result badBool = importer(good, "users", "set-active", "nobody@example.org", "maybe");
         assertEquals(2, badBool.exitCode());
         Result help = Programs.program("importer", "users", "--help").go();

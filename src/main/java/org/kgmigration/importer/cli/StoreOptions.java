@@ -34,9 +34,19 @@ public final class StoreOptions {
     @Option(names = "--store-user", paramLabel = "USER", description = "database user for --store-url (config store_user)")
     String storeUser;
 
-    /** The configuration file in force. */
+    /**
+     * The configuration file in force. A file named by {@code --config} or {@code E4A_CONFIG} must
+     * exist; only the default file may be missing (then the options alone apply).
+     */
     public Path configFile() {
-        return ImporterConfig.locate(config);
+        Path f = ImporterConfig.locate(config);
+        String env = System.getenv("E4A_CONFIG");
+        boolean named = config != null || (env != null && !env.isBlank());
+        if (named && !Files.exists(f)) {
+            throw new UsageException("configuration file " + f + " does not exist (named by "
+                    + (config != null ? "--config" : "E4A_CONFIG") + ")");
+        }
+        return f;
     }
 
     /** Reads the configuration file (a missing one is empty). */
