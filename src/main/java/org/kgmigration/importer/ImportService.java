@@ -46,6 +46,22 @@ public final class ImportService {
     private static final Logger LOG = LoggerFactory.getLogger(ImportService.class);
     private final MailboxStore store;
     private final LiveConfig config;
+    /** The request mapper for the current max_batch_bytes (a new mapper would build its deserializers anew). */
+    private volatile Mapper mapper;
+
+    private record Mapper(long maxBatchBytes, ObjectMapper json) {
+    }
+
+    /** The mapper for the limits in force: made again only when max_batch_bytes changes. */
+    private ObjectMapper mapper(LiveConfig.Snapshot s) {
+        long max = s.limits().maxBatchBytes();
+        Mapper m = mapper;
+        if (m == null || m.maxBatchBytes() != max) {
+            m = new Mapper(max, ApiJson.mapper((int) Math.min(Integer.MAX_VALUE, max)));
+            mapper = m;
+        }
+        return m.json();
+    }
 
     public ImportService(MailboxStore store, LiveConfig config) {
         this.store = store;
@@ -99,7 +115,7 @@ public final class ImportService {
         String user = upn(upn);
         String store = MessageChecker.storeGuid(storeGuid);
         LiveConfig.Snapshot s = config.current();
-        ObjectMapper m = ApiJson.mapper((int) Math.min(Integer.MAX_VALUE, s.limits().maxBatchBytes()));
+        ObjectMapper m = mapper(s);
         FolderBatch batch;
         try (InputStream in = new LimitedInputStream(body, s.limits().maxBatchBytes(), "max_batch_bytes")) {
             batch = m.readValue(in, FolderBatch.class);
@@ -178,7 +194,7 @@ public final class ImportService {
         String user = upn(upn);
         String store = MessageChecker.storeGuid(storeGuid);
         LiveConfig.Snapshot s = config.current();
-        ObjectMapper m = ApiJson.mapper((int) Math.min(Integer.MAX_VALUE, s.limits().maxBatchBytes()));
+        ObjectMapper m = mapper(s);
         ObjectReader itemReader = m.readerFor(MessageItem.class).without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         long started = System.nanoTime();
         MessageBatchResult r = this.store.write(user, w -> {
@@ -250,7 +266,7 @@ public final class ImportService {
      */
     public BlobQueryResult missingBlobs(InputStream body) {
         LiveConfig.Snapshot s = config.current();
-        ObjectMapper m = ApiJson.mapper((int) Math.min(Integer.MAX_VALUE, s.limits().maxBatchBytes()));
+        ObjectMapper m = mapper(s);
         BlobQuery q;
         try (InputStream in = new LimitedInputStream(body, s.limits().maxBatchBytes(), "max_batch_bytes")) {
             q = m.readValue(in, BlobQuery.class);
