@@ -63,6 +63,15 @@ public final class ImportService {
         return m.json();
     }
 
+    /** A whole request body of at most max_batch_bytes as {@code type}; a 400 when it is not that. */
+    private <T> T readBody(InputStream body, LiveConfig.Snapshot s, Class<T> type) {
+        try (InputStream in = new LimitedInputStream(body, s.limits().maxBatchBytes(), "max_batch_bytes")) {
+            return mapper(s).readValue(in, type);
+        } catch (IOException e) {
+            throw badJson(e, "");
+        }
+    }
+
     public ImportService(MailboxStore store, LiveConfig config) {
         this.store = store;
         this.config = config;
@@ -114,14 +123,7 @@ public final class ImportService {
     public FolderBatchResult folders(String upn, String storeGuid, InputStream body) {
         String user = upn(upn);
         String store = MessageChecker.storeGuid(storeGuid);
-        LiveConfig.Snapshot s = config.current();
-        ObjectMapper m = mapper(s);
-        FolderBatch batch;
-        try (InputStream in = new LimitedInputStream(body, s.limits().maxBatchBytes(), "max_batch_bytes")) {
-            batch = m.readValue(in, FolderBatch.class);
-        } catch (IOException e) {
-            throw badJson(e, "");
-        }
+        FolderBatch batch = readBody(body, config.current(), FolderBatch.class);
         if (batch == null || batch.folders() == null) {
             throw new BadRequestException("folders: missing");
         }
@@ -265,14 +267,7 @@ public final class ImportService {
      * request order.
      */
     public BlobQueryResult missingBlobs(InputStream body) {
-        LiveConfig.Snapshot s = config.current();
-        ObjectMapper m = mapper(s);
-        BlobQuery q;
-        try (InputStream in = new LimitedInputStream(body, s.limits().maxBatchBytes(), "max_batch_bytes")) {
-            q = m.readValue(in, BlobQuery.class);
-        } catch (IOException e) {
-            throw badJson(e, "");
-        }
+        BlobQuery q = readBody(body, config.current(), BlobQuery.class);
         if (q == null || q.blobs() == null) {
             throw new BadRequestException("blobs: missing");
         }

@@ -153,7 +153,8 @@ public final class MessageChecker {
         }
     }
 
-    private static java.security.MessageDigest sha256Digest() {
+    /** A new SHA-256 digest (the importer checks inline and uploaded attachment data with it). */
+    public static java.security.MessageDigest sha256Digest() {
         try {
             return java.security.MessageDigest.getInstance("SHA-256");
         } catch (java.security.NoSuchAlgorithmException e) {

@@ -491,7 +491,7 @@ public final class ImportRunner {
 
     /** Sends the attachment's data to a new spool file (with what was kept in memory so far). */
     private void spoolTo(Att att) throws IOException {
-        att.file = spool.resolve("a" + (++spoolSeq));
+        att.file = nextSpoolFile();
         att.out = new java.io.BufferedOutputStream(Files.newOutputStream(att.file), 1 << 16);
         if (att.mem != null) {
             att.mem.writeTo(att.out);
@@ -499,9 +499,14 @@ public final class ImportRunner {
         }
     }
 
+    /** A new file name in the spool directory. */
+    private Path nextSpoolFile() {
+        return spool.resolve("a" + (++spoolSeq));
+    }
+
     /** Writes inline data to a spool file: it goes through the upload path after all. */
     private Blob spool(String sha256, byte[] data) throws IOException {
-        Path f = spool.resolve("a" + (++spoolSeq));
+        Path f = nextSpoolFile();
         Files.write(f, data);
         return new Blob(sha256, data.length, f);
     }

@@ -159,10 +159,6 @@ final class BlobFiles {
             return name;
         }
 
-        long size() {
-            return size;
-        }
-
         /** Appends {@code len} bytes; returns the offset they start at. */
         long append(byte[] b, int off, int len) throws IOException {
             long at = size;

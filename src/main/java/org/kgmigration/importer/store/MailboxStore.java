@@ -3,7 +3,6 @@ package org.kgmigration.importer.store;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -31,6 +30,7 @@ import org.kgmigration.api.Property;
 import org.kgmigration.api.StoreSummary;
 import org.kgmigration.importer.BadRequestException;
 import org.kgmigration.importer.MapiType;
+import org.kgmigration.importer.MessageChecker;
 import org.kgmigration.importer.PropertyCodec.Stored;
 import org.mariadb.jdbc.MariaDbPoolDataSource;
 import org.slf4j.Logger;
@@ -168,8 +168,9 @@ public final class MailboxStore implements AutoCloseable {
         }
         if (dbId == null || !dbId.equals(dirId)) {
             throw new StoreException("the mailbox store " + location.redacted() + " keeps its attachment data in "
-                    + (dbId == null ? "an unknown directory" : "the directory with store-id " + dbId) + ", but " + files.dir() + (dirId == null ? " has none"
-                    : " has " + dirId) + ": set data_dir to the directory it was written with");
+                    + (dbId == null ? "an unknown directory" : "the directory with store-id " + dbId) + ", but "
+                    + files.dir() + (dirId == null ? " has none" : " has " + dirId)
+                    + ": set data_dir to the directory it was written with");
         }
     }
 
@@ -397,18 +398,33 @@ public final class MailboxStore implements AutoCloseable {
         });
     }
 
-    /** Puts the stored size of each of {@code sha256s} that is stored into {@code out}: a query per {@link #IN_LIST}. */
+    /** Puts the stored size of each of {@code sha256s} that is stored into {@code out}. */
     private static void storedSizes(Connection c, List<String> sha256s, Map<String, Long> out) throws SQLException {
-        for (int from = 0; from < sha256s.size(); from += IN_LIST) {
-            List<String> part = sha256s.subList(from, Math.min(sha256s.size(), from + IN_LIST));
-            try (PreparedStatement ps = c.prepareStatement("SELECT sha256, size_bytes FROM imp_blob WHERE sha256 IN ("
+        selectIn(c, "SELECT sha256, size_bytes FROM imp_blob WHERE sha256", sha256s,
+                rs -> out.put(rs.getString(1), rs.getLong(2)));
+    }
+
+    /** Reads one row of a result. */
+    @FunctionalInterface
+    private interface RowReader {
+        void read(ResultSet rs) throws SQLException;
+    }
+
+    /**
+     * Runs {@code select} + {@code " IN (?, …)"} for {@code values}, one statement per {@link #IN_LIST}
+     * of them, and hands every row to {@code row}.
+     */
+    private static void selectIn(Connection c, String select, List<String> values, RowReader row) throws SQLException {
+        for (int from = 0; from < values.size(); from += IN_LIST) {
+            List<String> part = values.subList(from, Math.min(values.size(), from + IN_LIST));
+            try (PreparedStatement ps = c.prepareStatement(select + " IN ("
                     + String.join(", ", java.util.Collections.nCopies(part.size(), "?")) + ")")) {
                 for (int i = 0; i < part.size(); i++) {
                     ps.setString(i + 1, part.get(i));
                 }
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        out.put(rs.getString(1), rs.getLong(2));
+                        row.read(rs);
                     }
                 }
             }
@@ -438,51 +454,18 @@ public final class MailboxStore implements AutoCloseable {
         boolean done = false;
         try {
             boolean stored = tx(c -> {
-                MessageDigest md = sha256();
-                long size = 0;
-                int seq = 0;
-                byte[] buf = new byte[CHUNK];
                 try (PreparedStatement ps = c.prepareStatement("INSERT INTO imp_blob_chunk (upload_id, seq, data) VALUES (?, ?, ?)")) {
-                    while (true) {
-                        int n = readFully(in, buf);
-                        if (n == 0) {
-                            break;
-                        }
-                        size += n;
-                        if (size > maxBytes) {
-                            throw new BadRequestException("blob " + sha256 + " is larger than max_blob_bytes (" + maxBytes + " bytes)");
-                        }
-                        md.update(buf, 0, n);
+                    int[] seq = {0};
+                    long size = receive(sha256, in, maxBytes, (buf, n) -> {
                         ps.setString(1, upload);
-                        ps.setInt(2, seq++);
+                        ps.setInt(2, seq[0]++);
                         ps.setBytes(3, n == buf.length ? buf : java.util.Arrays.copyOf(buf, n));
                         ps.executeUpdate();
-                        if (seq % 8 == 0) {
+                        if (seq[0] % 8 == 0) {
                             c.commit();
                         }
-                        if (n < buf.length) {
-                            break;
-                        }
-                    }
-                }
-                String got = HexFormat.of().formatHex(md.digest());
-                if (!got.equals(sha256)) {
-                    throw new BadRequestException("the uploaded data has SHA-256 " + got + ", not " + sha256
-                            + " (" + size + " bytes received): corrupted or truncated upload, nothing stored");
-                }
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO imp_blob (sha256, size_bytes, upload_id, created_at)"
-                        + " VALUES (?, ?, ?, ?)")) {
-                    ps.setString(1, sha256);
-                    ps.setLong(2, size);
-                    ps.setString(3, upload);
-                    ps.setTimestamp(4, now());
-                    ps.executeUpdate();
-                } catch (SQLException e) {
-                    if (Schema.isDuplicate(e)) {
-                        // a concurrent upload of the same data won; ours is dropped
-                        throw new AlreadyStored();
-                    }
-                    throw e;
+                    });
+                    insertBlobRow(c, sha256, size, upload, null);
                 }
                 return true;
             }, AlreadyStored.class, false);
@@ -505,51 +488,82 @@ public final class MailboxStore implements AutoCloseable {
         }
         boolean keep = false;
         try {
-            MessageDigest md = sha256();
-            byte[] buf = new byte[CHUNK];
-            long size = 0;
-            while (true) {
-                int n = in.read(buf);
-                if (n < 0) {
-                    break;
-                }
-                size += n;
-                if (size > maxBytes) {
-                    throw new BadRequestException("blob " + sha256 + " is larger than max_blob_bytes (" + maxBytes + " bytes)");
-                }
-                md.update(buf, 0, n);
-                pack.append(buf, 0, n);
-            }
-            String got = HexFormat.of().formatHex(md.digest());
-            if (!got.equals(sha256)) {
-                throw new BadRequestException("the uploaded data has SHA-256 " + got + ", not " + sha256
-                        + " (" + size + " bytes received): corrupted or truncated upload, nothing stored");
-            }
+            long size = receive(sha256, in, maxBytes, (buf, n) -> pack.append(buf, 0, n));
             pack.sync();
-            long stored = size;
             keep = tx(c -> {
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO imp_blob (sha256, size_bytes, upload_id,"
-                        + " pack_offset, created_at) VALUES (?, ?, ?, 0, ?)")) {
-                    ps.setString(1, sha256);
-                    ps.setLong(2, stored);
-                    ps.setString(3, pack.name());
-                    ps.setTimestamp(4, now());
-                    ps.executeUpdate();
-                } catch (SQLException e) {
-                    if (Schema.isDuplicate(e)) {
-                        throw new AlreadyStored(); // a concurrent upload of the same data won; ours is dropped
-                    }
-                    throw e;
-                }
+                insertBlobRow(c, sha256, size, pack.name(), 0L);
                 return true;
             }, AlreadyStored.class, false);
             return keep;
-        } catch (IOException e) {
+        } catch (IOException | SQLException e) {
             throw new StoreException("storing attachment data in " + files.dir() + ": " + e.getMessage(), e);
         } finally {
             if (!keep) {
                 discardUnless(pack);
             }
+        }
+    }
+
+    /** Where {@link #receive} puts each piece of data it read. */
+    @FunctionalInterface
+    private interface BlobSink {
+        void write(byte[] buf, int n) throws IOException, SQLException;
+    }
+
+    /**
+     * Reads an upload to its end, {@link #CHUNK} bytes at a time, into {@code sink}, checking it against
+     * {@code maxBytes} (before each piece is written) and its SHA-256 (at the end).
+     *
+     * @return its size
+     * @throws BadRequestException when it is larger than {@code maxBytes} or its SHA-256 is not {@code sha256}
+     */
+    private static long receive(String sha256, InputStream in, long maxBytes, BlobSink sink) throws IOException, SQLException {
+        MessageDigest md = MessageChecker.sha256Digest();
+        byte[] buf = new byte[CHUNK];
+        long size = 0;
+        while (true) {
+            int n = readFully(in, buf);
+            if (n == 0) {
+                break;
+            }
+            size += n;
+            if (size > maxBytes) {
+                throw new BadRequestException("blob " + sha256 + " is larger than max_blob_bytes (" + maxBytes + " bytes)");
+            }
+            md.update(buf, 0, n);
+            sink.write(buf, n);
+            if (n < buf.length) {
+                break;
+            }
+        }
+        String got = HexFormat.of().formatHex(md.digest());
+        if (!got.equals(sha256)) {
+            throw new BadRequestException("the uploaded data has SHA-256 " + got + ", not " + sha256
+                    + " (" + size + " bytes received): corrupted or truncated upload, nothing stored");
+        }
+        return size;
+    }
+
+    /**
+     * The imp_blob row of an upload: in pack {@code upload} at {@code offset}, or in chunks under
+     * {@code upload} when {@code offset} is null.
+     *
+     * @throws AlreadyStored when a concurrent upload of the same data stored it first (ours is dropped)
+     */
+    private static void insertBlobRow(Connection c, String sha256, long size, String upload, Long offset) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO imp_blob (sha256, size_bytes, upload_id, pack_offset,"
+                + " created_at) VALUES (?, ?, ?, ?, ?)")) {
+            ps.setString(1, sha256);
+            ps.setLong(2, size);
+            ps.setString(3, upload);
+            setLong(ps, 4, offset);
+            ps.setTimestamp(5, now());
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            if (Schema.isDuplicate(e)) {
+                throw new AlreadyStored();
+            }
+            throw e;
         }
     }
 
@@ -625,31 +639,18 @@ public final class MailboxStore implements AutoCloseable {
         } catch (IOException e) {
             throw new StoreException("listing the attachment data files in " + files.dir() + ": " + e.getMessage(), e);
         }
-        for (int from = 0; from < packs.size(); from += IN_LIST) {
-            List<String> part = packs.subList(from, Math.min(packs.size(), from + IN_LIST));
-            java.util.Set<String> named = tx(c -> {
-                java.util.Set<String> out = new java.util.HashSet<>();
-                try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT upload_id FROM imp_blob WHERE upload_id IN ("
-                        + String.join(", ", java.util.Collections.nCopies(part.size(), "?")) + ")")) {
-                    for (int i = 0; i < part.size(); i++) {
-                        ps.setString(i + 1, part.get(i));
-                    }
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            out.add(rs.getString(1));
-                        }
-                    }
-                }
-                return out;
-            });
-            for (String p : part) {
-                if (!named.contains(p)) {
-                    try {
-                        files.delete(p);
-                        removed++;
-                    } catch (IOException e) {
-                        LOG.warn("could not remove the unused attachment data file {}: {}", p, e.getMessage());
-                    }
+        java.util.Set<String> named = tx(c -> {
+            java.util.Set<String> out = new java.util.HashSet<>();
+            selectIn(c, "SELECT DISTINCT upload_id FROM imp_blob WHERE upload_id", packs, rs -> out.add(rs.getString(1)));
+            return out;
+        });
+        for (String p : packs) {
+            if (!named.contains(p)) {
+                try {
+                    files.delete(p);
+                    removed++;
+                } catch (IOException e) {
+                    LOG.warn("could not remove the unused attachment data file {}: {}", p, e.getMessage());
                 }
             }
         }
@@ -799,7 +800,7 @@ public final class MailboxStore implements AutoCloseable {
         private final Map<String, Long> folders = new HashMap<>();
         /** Blobs known to be stored (committed), with their size. Blobs are never deleted. */
         private final Map<String, Long> storedBlobs = new HashMap<>();
-        /** Inline blobs whose chunks this transaction wrote; their imp_blob rows follow in {@link #finish}. */
+        /** Inline blobs whose data this transaction wrote; their imp_blob rows follow in {@link #finish}. */
         private final java.util.TreeMap<String, Staged> staged = new java.util.TreeMap<>();
         /** Property rows added to the property statement's batch and not yet executed. */
         private int queuedProps;
@@ -835,9 +836,13 @@ public final class MailboxStore implements AutoCloseable {
             }
         }
 
+        private static String folderKey(String storeGuid, String sourceKey) {
+            return storeGuid + "/" + sourceKey;
+        }
+
         /** The mailbox folder a source folder was created or mapped as, or null (looked up once per transaction). */
         public Long folderFor(String storeGuid, String sourceKey) throws SQLException {
-            String k = storeGuid + "/" + sourceKey;
+            String k = folderKey(storeGuid, sourceKey);
             Long known = folders.get(k);
             if (known != null) {
                 return known;
@@ -1167,7 +1172,7 @@ public final class MailboxStore implements AutoCloseable {
             ps.setTimestamp(5, now());
             ps.executeUpdate();
             long sourceId = generatedId(ps);
-            folders.put(storeGuid + "/" + sourceKey, folderId);
+            folders.put(folderKey(storeGuid, sourceKey), folderId);
             queueProperties("S", sourceId, properties);
             return new FolderResult(sourceKey, status, folderId, path(folderId));
         }
@@ -1545,11 +1550,4 @@ public final class MailboxStore implements AutoCloseable {
         return Timestamp.from(Instant.now());
     }
 
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }
