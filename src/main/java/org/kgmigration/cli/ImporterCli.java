@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
             "  E4A_CONFIG           configuration file (default /storage/config.yaml)",
             "  E4A_STORE_PASSWORD   database password for a MariaDB mailbox store (--store-url)",
             "  DEBUG_LEVEL          log verbosity: error|warn|info|debug|trace or 0-4 (default info)",
-            "  JAVA_OPTS            JVM options (default -Xmx512m)",
+            "  JAVA_OPTS            JVM options (default -Xmx512m -XX:+UseParallelGC)",
             "",
             "Exit codes: 0 done, 1 failed, 2 bad usage (or a bad configuration file)."})
 public final class ImporterCli extends ProgramCommand {

@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
             "  KGDUMP_CONFIG        source settings file (default config/kgdump.yaml)",
             "  KGDUMP_DB_PASSWORD   database password (never on the command line)",
             "  DEBUG_LEVEL          log verbosity: error|warn|info|debug|trace or 0-4 (default info)",
-            "  JAVA_OPTS            JVM options (default -Xmx512m)",
+            "  JAVA_OPTS            JVM options (default -Xmx512m -XX:+UseParallelGC)",
             "",
             "All log output goes to stderr; stdout carries only the dump (dump --stdout) or the report.",
             "Exit codes: 0 done, 1 failed, 2 bad usage, 3 done with skipped items, 130 interrupted."})

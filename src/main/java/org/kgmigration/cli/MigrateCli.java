@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
             "  IMPORTER_CONFIG      YAML file: user mapping, TLS trust, class whitelist, concurrency",
             "  IMPORTER_IMPORT_URL  the importer endpoint, e.g. https://e4a.example.org:8443/",
             "  DEBUG_LEVEL          log verbosity: error|warn|info|debug|trace or 0-4 (default info)",
-            "  JAVA_OPTS            JVM options (default -Xmx512m)",
+            "  JAVA_OPTS            JVM options (default -Xmx512m -XX:+UseParallelGC)",
             "",
             "Exit codes: 0 done, 1 failed, 2 bad usage, 3 done with skipped items, 130 interrupted."})
 public final class MigrateCli extends ProgramCommand {

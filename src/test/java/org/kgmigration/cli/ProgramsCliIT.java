@@ -1,6 +1,7 @@
 package org.kgmigration.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -30,6 +31,24 @@ class ProgramsCliIT {
         Result r = Programs.program(program, "--version").cwd(ELSEWHERE).go();
         assertEquals(0, r.exitCode(), r.stderr());
         assertTrue(r.out().matches(program + " \\(kg-migration\\) \\d+\\.\\d+\\.\\d+.*\\n"), r.out());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"kgdump", "migrate", "importer"})
+    void runs_with_the_parallel_collector_unless_java_opts_choose_one(String program) {
+        Result r = Programs.program(program, "--version").env("JAVA_OPTS", "-XX:+PrintCommandLineFlags")
+                .cwd(ELSEWHERE).go();
+        assertEquals(0, r.exitCode(), r.stderr());
+        assertTrue(r.out().contains("-XX:+UseParallelGC"), r.out());
+        assertTrue(r.out().contains("-XX:MaxHeapSize=536870912"), r.out());
+        // two collectors would stop the JVM at once: the one in JAVA_OPTS replaces the wrapper's
+        Result g1 = Programs.program(program, "--version")
+                .env("JAVA_OPTS", "-XX:+UseG1GC -XX:+PrintCommandLineFlags -Xmx300m").cwd(ELSEWHERE).go();
+        assertEquals(0, g1.exitCode(), g1.stderr());
+        assertTrue(g1.out().contains("-XX:+UseG1GC"), g1.out());
+        assertFalse(g1.out().contains("UseParallelGC"), g1.out());
+        assertTrue(g1.out().contains("-XX:MaxHeapSize=314572800"), g1.out());
+        assertTrue(g1.out().contains(program + " (kg-migration)"), g1.out());
     }
 
     @ParameterizedTest
