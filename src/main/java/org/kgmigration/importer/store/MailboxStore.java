@@ -162,15 +162,15 @@ public final class MailboxStore implements AutoCloseable {
         } else if (dbId == null && !hasPacks) {
             throw new StoreException("the attachment data directory " + files.dir() + " belongs to another mailbox store"
                     + " (store-id " + dirId + "), not to " + location.redacted() + ": give this store its own data_dir");
-        } else if (dirId == null && !hasPacks) {
-            files.writeId(dbId);
-            dirId = files.readId();
         }
+        // A directory without an id never takes the store's, even before any data is in files: it
+        // would be a second importer's, whose packs the first could not read (and the other way round).
         if (dbId == null || !dbId.equals(dirId)) {
             throw new StoreException("the mailbox store " + location.redacted() + " keeps its attachment data in "
                     + (dbId == null ? "an unknown directory" : "the directory with store-id " + dbId) + ", but "
                     + files.dir() + (dirId == null ? " has none" : " has " + dirId)
-                    + ": set data_dir to the directory it was written with");
+                    + ": set data_dir to the directory it was written with (several importers on one store need"
+                    + " blob_store: database)");
         }
     }
 

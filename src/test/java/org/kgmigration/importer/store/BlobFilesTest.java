@@ -227,6 +227,29 @@ class BlobFilesTest {
     }
 
     @Test
+    void a_second_importer_with_its_own_directory_is_refused_even_before_any_data_is_in_files() throws Exception {
+        // one store database (the MariaDB case: two importers, each with its own data_dir)
+        StoreLocation first = StoreLocation.embedded(tmp).withBlobDir(tmp.resolve("importer-1/blobs"));
+        StoreLocation second = first.withBlobDir(tmp.resolve("importer-2/blobs"));
+        try (MailboxStore s = MailboxStore.open(first)) {
+            assertEquals(List.of(), packs(tmp.resolve("importer-1/blobs")), "no data yet");
+        }
+        StoreException e = assertThrows(StoreException.class, () -> MailboxStore.open(second).close());
+        assertTrue(e.getMessage().contains("has none"), e.getMessage());
+        assertTrue(e.getMessage().contains("blob_store: database"), e.getMessage());
+        assertFalse(Files.exists(tmp.resolve("importer-2/blobs").resolve(BlobFiles.ID_FILE)),
+                "the second directory did not take the store's id");
+        byte[] d = random(5000, 5);
+        try (MailboxStore s = MailboxStore.open(first)) {
+            assertTrue(s.putBlob(sha(d), new ByteArrayInputStream(d), MAX));
+        }
+        assertThrows(StoreException.class, () -> MailboxStore.open(second).close());
+        try (MailboxStore s = MailboxStore.open(first)) {
+            assertArrayEquals(d, read(s, sha(d)));
+        }
+    }
+
+    @Test
     void a_truncated_pack_is_an_error_not_short_data() throws Exception {
         byte[] d = random(9000, 4);
         try (MailboxStore s = MailboxStore.open(StoreLocation.embedded(tmp))) {
