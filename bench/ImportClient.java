@@ -33,13 +33,17 @@ import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Load generator for bench/importer.sh (not part of the build): sends N generated mails in batches,
- * with their attachment data as blobs, through the importer's HTTP API (docs/import-api.md) the way
- * a client should (capabilities, user preflight, folders, HEAD + PUT per blob, message batches,
- * complete), checks every answer, and prints its figures as "key value" lines on stdout.
+ * with their attachment data, through the importer's HTTP API (docs/import-api.md) the way migrate
+ * does (capabilities, user preflight, folders; per batch: attachment data up to the server's
+ * maxInlineBlobBytes inline, one POST /blobs/missing for the rest and a PUT per missing blob, then
+ * the messages; complete), checks every answer, and prints its figures as "key value" lines on
+ * stdout. Against a 1.0 server (no maxInlineBlobBytes) it uploads every blob with HEAD + PUT.
  *
  * <pre>java -cp target/kg-migration.jar bench/ImportClient.java --url https://127.0.0.1:8443 --ca cert.pem
  *     --upn bench@example.org --messages 2000 [--batch 100] [--attachment-ratio 0.3]
- *     [--min-size 1024] [--max-size 65536] [--threads 1] [--seed 1]</pre>
+ *     [--min-size 1024] [--max-size 65536] [--threads 1] [--seed 1] [--inline-max BYTES]</pre>
+ *
+ * {@code --inline-max} lowers the server's maxInlineBlobBytes ({@code 0}: upload every blob).
  */
 public final class ImportClient {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -54,6 +58,10 @@ public final class ImportClient {
     private final Map<String, String> opts;
     private final SplittableRandom rnd;
     private long blobBytes;
+    private long uploadBytes;
+    private long inlineBytes;
+    private int inlineBlobs;
+    private int uploads;
     private long blobNanos;
     private long batchNanos;
     private long requestBytes;
@@ -117,7 +125,13 @@ public final class ImportClient {
         long minSize = Long.parseLong(opts.getOrDefault("min-size", "1024"));
         long maxSize = Long.parseLong(opts.getOrDefault("max-size", "65536"));
         String upn = opts.get("upn");
-        awaitServer();
+        JsonNode caps = awaitServer();
+        JsonNode inlineLimit = caps.path("limits").get("maxInlineBlobBytes");
+        boolean api11 = inlineLimit != null && inlineLimit.isNumber();
+        long inlineMax = api11 ? inlineLimit.asLong() : 0;
+        if (opts.containsKey("inline-max")) {
+            inlineMax = Math.min(inlineMax, Long.parseLong(opts.get("inline-max")));
+        }
         JsonNode user = expect(send(req(userPath(upn)).GET()), 200, "user preflight");
         if (user.get("active").asBoolean()) {
             throw new IllegalStateException(upn + " is active; the benchmark needs an inactive user");
@@ -137,17 +151,27 @@ public final class ImportClient {
                 List<byte[]> items = new ArrayList<>();
                 for (int i = first; i < first + n; i++) {
                     Blob b = null;
+                    boolean inline = false;
                     if (rnd.nextDouble() < ratio) {
                         b = new Blob(rnd.nextLong(), minSize + (maxSize > minSize ? rnd.nextLong(maxSize - minSize + 1) : 0));
-                        need.add(b);
+                        blobs++;
+                        blobBytes += b.size();
+                        inline = b.size() <= inlineMax;
+                        if (inline) {
+                            inlineBlobs++;
+                            inlineBytes += b.size();
+                        } else {
+                            need.add(b);
+                        }
                     }
-                    items.add(message(i, b));
+                    items.add(message(i, b, inline));
                 }
-                List<Future<?>> uploads = new ArrayList<>();
-                for (Blob b : need) {
-                    uploads.add(pool.submit(() -> upload(b)));
+                List<Blob> missing = api11 ? missing(need) : need;
+                List<Future<?>> puts = new ArrayList<>();
+                for (Blob b : missing) {
+                    puts.add(pool.submit(() -> upload(b, !api11)));
                 }
-                for (Future<?> f : uploads) {
+                for (Future<?> f : puts) {
                     f.get();
                 }
                 byte[] body = batch(items);
@@ -183,6 +207,10 @@ public final class ImportClient {
         out("batches", batches);
         out("blobs", blobs);
         out("blob_bytes", blobBytes);
+        out("inline_blobs", inlineBlobs);
+        out("inline_bytes", inlineBytes);
+        out("uploaded_blobs", uploads);
+        out("uploaded_bytes", uploadBytes);
         out("batch_bytes", requestBytes);
         out("seconds", String.format(Locale.ROOT, "%.3f", s));
         out("first_half_messages", halfMessages);
@@ -198,12 +226,12 @@ public final class ImportClient {
         System.out.println(k + " " + v);
     }
 
-    private void awaitServer() throws InterruptedException {
+    /** The server's capabilities, once it answers. */
+    private JsonNode awaitServer() throws InterruptedException {
         long end = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         while (true) {
             try {
-                expect(send(req("/api/v1/capabilities").GET()), 200, "capabilities");
-                return;
+                return expect(send(req("/api/v1/capabilities").GET()), 200, "capabilities");
             } catch (UncheckedIOException e) {
                 if (System.nanoTime() > end) {
                     throw new IllegalStateException("the importer does not answer at " + base + ": " + e.getCause());
@@ -270,22 +298,61 @@ public final class ImportClient {
         return shas.computeIfAbsent(b, Blob::sha256);
     }
 
-    private void upload(Blob b) {
+    /** API 1.1: which of the batch's blobs the server lacks, in one request. */
+    private List<Blob> missing(List<Blob> need) throws IOException {
+        if (need.isEmpty()) {
+            return need;
+        }
+        long t = System.nanoTime();
+        ByteArrayOutputStream bo = new ByteArrayOutputStream();
+        try (JsonGenerator g = FACTORY.createGenerator(bo)) {
+            g.writeStartObject();
+            g.writeArrayFieldStart("blobs");
+            for (Blob b : need) {
+                g.writeStartObject();
+                g.writeStringField("sha256", sha(b));
+                g.writeNumberField("size", b.size());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        }
+        JsonNode r = expect(send(json("/api/v1/blobs/missing", bo.toString(StandardCharsets.UTF_8))), 200,
+                "blob query");
+        java.util.Set<String> lacking = new java.util.HashSet<>();
+        for (JsonNode m : r.get("missing")) {
+            lacking.add(m.get("sha256").asText());
+        }
+        synchronized (this) {
+            blobNanos += System.nanoTime() - t;
+        }
+        return need.stream().filter(b -> lacking.contains(sha(b))).toList();
+    }
+
+    /** PUTs a blob; with {@code head} (a 1.0 server) only when HEAD says the server lacks it. */
+    private void upload(Blob b, boolean head) {
         String sha = sha(b);
         long t = System.nanoTime();
-        HttpResponse<String> head = send(req("/api/v1/blobs/" + sha).method("HEAD", HttpRequest.BodyPublishers.noBody()));
-        if (head.statusCode() == 404) {
+        int status = 404;
+        if (head) {
+            HttpResponse<String> h = send(req("/api/v1/blobs/" + sha).method("HEAD", HttpRequest.BodyPublishers.noBody()));
+            status = h.statusCode();
+            if (status != 404 && status != 200) {
+                throw new IllegalStateException("HEAD blob: HTTP " + status + " " + h.body());
+            }
+        }
+        if (status == 404) {
             HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.fromPublisher(
                     HttpRequest.BodyPublishers.ofInputStream(b::open), b.size());
             expect(send(req("/api/v1/blobs/" + sha).header("Content-Type", "application/octet-stream").PUT(body)), 201,
                     "blob upload");
-        } else if (head.statusCode() != 200) {
-            throw new IllegalStateException("HEAD blob: HTTP " + head.statusCode() + " " + head.body());
         }
         synchronized (this) {
             blobNanos += System.nanoTime() - t;
-            blobBytes += b.size();
-            blobs++;
+            if (status == 404) {
+                uploadBytes += b.size();
+                uploads++;
+            }
         }
     }
 
@@ -343,7 +410,7 @@ public final class ImportClient {
         "Lieferung", "Frage", "status", "Quartal", "review", "Plan", "Vertrag", "Notiz"};
 
     /** One mail with the properties a Kopano mail typically has (about 30, 1-2 recipients). */
-    private byte[] message(int i, Blob blob) throws IOException {
+    private byte[] message(int i, Blob blob, boolean inline) throws IOException {
         ByteArrayOutputStream bo = new ByteArrayOutputStream(4096);
         long filetime = 133_500_000_000_000_000L + rnd.nextLong(10_000_000_000_000L);
         String subject = WORDS[rnd.nextInt(WORDS.length)] + " " + WORDS[rnd.nextInt(WORDS.length)] + " #" + i;
@@ -432,6 +499,11 @@ public final class ImportClient {
                 g.writeObjectFieldStart("blob");
                 g.writeStringField("sha256", sha(blob));
                 g.writeNumberField("size", blob.size());
+                if (inline) {
+                    try (InputStream in = blob.open()) {
+                        g.writeBinaryField("data", in.readAllBytes());
+                    }
+                }
                 g.writeEndObject();
                 g.writeBooleanField("missing", false);
                 g.writeNullField("embedded");

@@ -12,8 +12,9 @@ Usage: bench/importer.sh [options]
 
 Runs `bin/importer serve` (HTTPS with a certificate made here by openssl, JAVA_OPTS=-Xmx<HEAP>)
 twice, each time on a new mailbox store with one inactive user, and sends it MESSAGES and then
-MESSAGES x SCALE generated mails with bench/ImportClient.java (batches of BATCH mails; HEAD + PUT
-per attachment blob first). Prints messages/s, blob MiB/s, the server's peak RSS and CPU time,
+MESSAGES x SCALE generated mails with bench/ImportClient.java (batches of BATCH mails, sent as
+migrate sends them: attachment data up to the server's maxInlineBlobBytes inline in the batch,
+larger data through one blob query per batch and a PUT per missing blob). Prints messages/s, blob MiB/s, the server's peak RSS and CPU time,
 the store's size, and the ratios between the two runs.
 
   --messages N          mails in the small run (default 2000)
@@ -22,6 +23,8 @@ the store's size, and the ratios between the two runs.
   --attachment-ratio R  share of mails with an attachment, 0..1 (default 0.3)
   --sizes SPEC          attachment sizes: fixed:SIZE or uniform:MIN-MAX with k/m/g (default uniform:1k-64k)
   --threads T           parallel blob uploads of the client (default 1)
+  --inline-max BYTES    send attachment data inline only up to BYTES (default: the server's
+                        maxInlineBlobBytes, 256 KiB; 0 = upload every blob)
   --store S             h2 (embedded, in the data directory) or mariadb (a new database on
                         TEST_DB_*, dropped at the end) (default h2)
   --heap SIZE           the importer's -Xmx (default 256m)
@@ -32,7 +35,7 @@ Database (--store mariadb only): TEST_DB_HOST (127.0.0.1), TEST_DB_PORT (3306), 
 EOF
 }
 
-messages=2000 scale=10 batch=100 ratio=0.3 sizes=uniform:1k-64k threads=1 store=h2 heap=256m
+messages=2000 scale=10 batch=100 ratio=0.3 sizes=uniform:1k-64k threads=1 store=h2 heap=256m inline_max=""
 args_given="$*"
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -42,6 +45,7 @@ while [ $# -gt 0 ]; do
     --attachment-ratio) need_value "$@"; ratio=$2; shift 2 ;;
     --sizes) need_value "$@"; sizes=$2; shift 2 ;;
     --threads) need_value "$@"; threads=$2; shift 2 ;;
+    --inline-max) need_value "$@"; inline_max=$2; shift 2 ;;
     --store) need_value "$@"; store=$2; shift 2 ;;
     --heap) need_value "$@"; heap=$2; shift 2 ;;
     -h|--help) usage; exit 0 ;;
@@ -54,6 +58,7 @@ need_int --batch "$batch" 1
 [ "$batch" -le 1000 ] || usage_error "--batch must be at most 1000 (the importer's max_batch_items)"
 need_ratio --attachment-ratio "$ratio"
 need_int --threads "$threads" 1
+[ -z "$inline_max" ] || need_int --inline-max "$inline_max" 0
 need_heap --heap "$heap"
 case "$store" in h2|mariadb) ;; *) usage_error "--store must be h2 or mariadb, not '$store'" ;; esac
 if [[ "$sizes" =~ ^fixed:([0-9]+[kKmMgG]?)$ ]]; then
@@ -133,7 +138,7 @@ run() {
 
   java -Xmx256m -cp "$BENCH_JAR" "$BENCH_ROOT/bench/ImportClient.java" --url "https://127.0.0.1:$port" \
     --ca "$work/cert.pem" --upn "$upn" --messages "$n" --batch "$batch" --attachment-ratio "$ratio" \
-    --min-size "$min_size" --max-size "$max_size" --threads "$threads" >"$dir/client.out" 2>"$dir/client.err" || rc=$?
+    --min-size "$min_size" --max-size "$max_size" --threads "$threads" ${inline_max:+--inline-max "$inline_max"} >"$dir/client.out" 2>"$dir/client.err" || rc=$?
   [ "$rc" = 0 ] || fail "the client failed: $(tail -1 "$dir/client.err")"
   R[$name.rss]=$(vmhwm "$pid")
   R[$name.cpu]=$(cpu_seconds "$pid")
@@ -165,15 +170,17 @@ echo "machine: $(machine)"
 echo "command: bench/importer.sh $args_given"
 echo "load average (1, 5, 15 min) before: $load_before, after: $load_after"
 echo "importer: JAVA_OPTS=-Xmx$heap, store $store; client: bench/ImportClient.java on the same machine," \
-  "batches of $batch mails, $threads blob upload thread(s), attachment ratio $ratio, sizes $sizes"
+  "batches of $batch mails, $threads blob upload thread(s), attachment ratio $ratio, sizes $sizes," \
+  "inline data up to $([ -n "$inline_max" ] && echo "$inline_max bytes" || echo "the server's maxInlineBlobBytes")"
 echo
-echo "| run | mails | batches | blobs | blob MiB | client s | in batches s | in blobs s | messages/s | blob MiB/s (in HEAD+PUT) | total MiB/s | server CPU s | peak RSS MiB (idle) | store MiB |"
+echo "| run | mails | batches | blobs (inline) | blob MiB (inline) | client s | in batches s | in blob requests s | messages/s | uploaded MiB/s (in blob requests) | total MiB/s | server CPU s | peak RSS MiB (idle) | store MiB |"
 echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 for r in small large; do
   s=${R[$r.seconds]}
-  echo "| $r | ${R[$r.messages]} | ${R[$r.batches]} | ${R[$r.blobs]} | $(mib "${R[$r.blob_bytes]}") | $s | ${R[$r.batch_seconds]} | ${R[$r.blob_seconds]}" \
-    "| $(ratio "${R[$r.messages]}" "$s" %.0f) | $(ratio "$(mib "${R[$r.blob_bytes]}")" "${R[$r.blob_seconds]}" %.1f)" \
-    "| $(ratio "$(mib "$((${R[$r.blob_bytes]} + ${R[$r.batch_bytes]}))")" "$s" %.1f)" \
+  echo "| $r | ${R[$r.messages]} | ${R[$r.batches]} | ${R[$r.blobs]} (${R[$r.inline_blobs]}) | $(mib "${R[$r.blob_bytes]}") ($(mib "${R[$r.inline_bytes]}"))" \
+    "| $s | ${R[$r.batch_seconds]} | ${R[$r.blob_seconds]}" \
+    "| $(ratio "${R[$r.messages]}" "$s" %.0f) | $(ratio "$(mib "${R[$r.uploaded_bytes]}")" "${R[$r.blob_seconds]}" %.1f)" \
+    "| $(ratio "$(mib "$((${R[$r.uploaded_bytes]} + ${R[$r.batch_bytes]}))")" "$s" %.1f)" \
     "| $(calc "${R[$r.cpu]} - ${R[$r.cpu0]}" %.1f) | $(ratio "${R[$r.rss]}" 1024 %.0f) ($(ratio "${R[$r.rss0]}" 1024 %.0f))" \
     "| $(mib "${R[$r.store]}") |"
 done
