@@ -3,7 +3,6 @@ package org.kgmigration.kopano;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -27,6 +26,7 @@ import org.kgmigration.stream.Prop;
 import org.kgmigration.stream.RecordSink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.kgmigration.stream.Sha256;
 
 /**
  * Writes one folder: its record, its messages (normal, then associated; soft-deleted ones only when
@@ -472,7 +472,7 @@ final class FolderReader {
             missing(where, name, o.problem(), out, 0, null);
             return;
         }
-        MessageDigest sha = sha256();
+        MessageDigest sha = Sha256.digest();
         long n = 0;
         if (dataBuf == null) {
             dataBuf = new byte[DumpFormat.MAX_CHUNK];
@@ -523,14 +523,6 @@ final class FolderReader {
             n = string(ap, PR_DISPLAY_NAME);
         }
         return "#" + num + (n == null ? "" : " '" + n + "'");
-    }
-
-    static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     static Prop find(List<Prop> props, int tag) {

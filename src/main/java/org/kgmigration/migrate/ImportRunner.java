@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -50,6 +49,7 @@ import org.kgmigration.stream.DumpValidator;
 import org.kgmigration.stream.Prop;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.kgmigration.stream.Sha256;
 
 /**
  * Reads a dump stream once, record by record, and delivers it: per store the target user's
@@ -257,13 +257,13 @@ public final class ImportRunner {
     /** The source server and what is sent from it: completed stores stay valid for a new dump of it. */
     private String sourceFingerprint(DumpRecord.Header h) {
         String s = h.sourceServerGuid() + "|" + String.join(",", classes.entries());
-        return sha256Hex(s.getBytes(StandardCharsets.UTF_8)).substring(0, 16);
+        return Sha256.hex(s.getBytes(StandardCharsets.UTF_8)).substring(0, 16);
     }
 
     /** This dump and how its batches are cut: batch entries apply only to the same input cut the same way. */
     private String dumpFingerprint(DumpRecord.Header h) {
         String s = h.startedMillis() + "|" + h.tool() + "|" + batchItems + "|" + batchBytes;
-        return sha256Hex(s.getBytes(StandardCharsets.UTF_8)).substring(0, 16);
+        return Sha256.hex(s.getBytes(StandardCharsets.UTF_8)).substring(0, 16);
     }
 
     // ------------------------------------------------------------------ the pre-check of all stores
@@ -457,7 +457,7 @@ public final class ImportRunner {
                 Msg owner = (Msg) stack.peek();
                 if (st.delivering() && owner.skip == null && topSkip() == null && !settings.dryRun()
                         && !journalCovers()) {
-                    att.sha = sha256();
+                    att.sha = Sha256.digest();
                     if (inlineMax > 0) {
                         att.mem = new ByteArrayOutputStream();
                     } else {
@@ -890,6 +890,27 @@ public final class ImportRunner {
         }
     }
 
+    /**
+     * Which of {@code part} the server does not have (or has with another size): one blob query
+     * (API 1.1), or a HEAD per blob from a 1.0 server.
+     */
+    private Set<String> lacking(StoreRun run, List<Blob> part) {
+        Set<String> missing = new HashSet<>();
+        if (blobQueryMax > 0) {
+            for (BlobRef m : client.missingBlobs(part.stream().map(bl -> BlobRef.of(bl.sha256(), bl.size())).toList(),
+                    run.guid)) {
+                missing.add(m.sha256());
+            }
+        } else {
+            for (Blob bl : part) {
+                if (client.blobSize(bl.sha256(), run.guid) != bl.size()) {
+                    missing.add(bl.sha256());
+                }
+            }
+        }
+        return missing;
+    }
+
     /** Runs on a delivery thread: blobs the server lacks, then the batch. */
     private void deliver(StoreRun run, Batch b, long ordinal) {
         StoreReport rep = run.rep;
@@ -902,30 +923,15 @@ public final class ImportRunner {
                     ask.add(bl);
                 }
             }
-            if (blobQueryMax > 0) {
-                for (int from = 0; from < ask.size(); from += blobQueryMax) {
-                    List<Blob> part = ask.subList(from, Math.min(ask.size(), from + blobQueryMax));
-                    Set<String> missing = new HashSet<>();
-                    for (BlobRef m : client.missingBlobs(part.stream().map(bl -> BlobRef.of(bl.sha256(), bl.size()))
-                            .toList(), run.guid)) {
-                        missing.add(m.sha256());
-                    }
-                    for (Blob bl : part) {
-                        if (missing.contains(bl.sha256())) {
-                            upload(run, bl);
-                        } else {
-                            rep.blobsPresent.incrementAndGet();
-                        }
-                        recentBlobs.put(bl.sha256(), Boolean.TRUE);
-                    }
-                }
-            } else {
-                for (Blob bl : ask) {
-                    long have = client.blobSize(bl.sha256(), run.guid);
-                    if (have == bl.size()) {
-                        rep.blobsPresent.incrementAndGet();
-                    } else {
+            int step = blobQueryMax > 0 ? blobQueryMax : Math.max(1, ask.size());
+            for (int from = 0; from < ask.size(); from += step) {
+                List<Blob> part = ask.subList(from, Math.min(ask.size(), from + step));
+                Set<String> missing = lacking(run, part);
+                for (Blob bl : part) {
+                    if (missing.contains(bl.sha256())) {
                         upload(run, bl);
+                    } else {
+                        rep.blobsPresent.incrementAndGet();
                     }
                     recentBlobs.put(bl.sha256(), Boolean.TRUE);
                 }
@@ -1071,17 +1077,5 @@ public final class ImportRunner {
         } catch (ApiFailure f) {
             throw new KgmException(f.getMessage());
         }
-    }
-
-    static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static String sha256Hex(byte[] b) {
-        return HexFormat.of().formatHex(sha256().digest(b));
     }
 }

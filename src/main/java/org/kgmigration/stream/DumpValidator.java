@@ -2,7 +2,6 @@ package org.kgmigration.stream;
 
 import java.io.IOException;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashSet;
@@ -90,7 +89,7 @@ public final class DumpValidator implements RecordSource {
     }
 
     private static final class AttachmentCtx {
-        final MessageDigest sha = sha256();
+        final MessageDigest sha = Sha256.digest();
         long size;
         boolean embeddedMessage;
     }
@@ -377,13 +376,5 @@ public final class DumpValidator implements RecordSource {
             return new DumpFormatException(kind + " at byte " + at + ": " + what, at);
         }
         return new DumpFormatException(kind + " at record " + records + ": " + what, -1);
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("no SHA-256 in this JVM", e);
-        }
     }
 }

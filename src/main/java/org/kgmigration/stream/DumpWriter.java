@@ -12,7 +12,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
@@ -147,7 +146,7 @@ public final class DumpWriter implements RecordSink, Closeable {
         if (chunk == null) {
             chunk = new byte[DumpFormat.MAX_CHUNK];
         }
-        MessageDigest sha = sha256();
+        MessageDigest sha = Sha256.digest();
         long size = 0;
         while (true) {
             int n;
@@ -258,14 +257,6 @@ public final class DumpWriter implements RecordSink, Closeable {
         }
         if (trailerWritten) {
             throw new IllegalStateException("nothing may follow the Trailer");
-        }
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("no SHA-256 in this JVM", e);
         }
     }
 

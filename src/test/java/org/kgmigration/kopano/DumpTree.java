@@ -11,6 +11,7 @@ import java.util.Map;
 import org.kgmigration.stream.DumpRecord;
 import org.kgmigration.stream.Prop;
 import org.kgmigration.stream.RecordSink;
+import org.kgmigration.stream.Sha256;
 
 /**
  * A test sink that checks the record grammar of a dump while it is written and builds a tree of
@@ -24,7 +25,7 @@ final class DumpTree implements RecordSink {
     long records;
     long dataRecords;
     long maxChunk;
-    private final MessageDigest digest = FolderReader.sha256();
+    private final MessageDigest digest = Sha256.digest();
     private final Deque<Object> open = new ArrayDeque<>();
     private MessageDigest attSha;
     private long attSize;
@@ -133,7 +134,7 @@ final class DumpTree implements RecordSink {
             at.rec = a;
             ((MsgT) top).attachments.add(at);
             open.push(at);
-            attSha = FolderReader.sha256();
+            attSha = Sha256.digest();
             attSize = 0;
         } else if (r instanceof DumpRecord.Data d) {
             check(top instanceof AttT a && a.embedded == null, "data inside an attachment");
@@ -179,7 +180,7 @@ final class DumpTree implements RecordSink {
         } else if (r instanceof DumpRecord.Trailer t) {
             s = "T" + t.stores() + t.total() + t.records();
         } else if (r instanceof DumpRecord.Data d) {
-            s = "D" + HexFormat.of().formatHex(FolderReader.sha256().digest(d.bytes()));
+            s = "D" + HexFormat.of().formatHex(Sha256.digest().digest(d.bytes()));
         } else if (r instanceof DumpRecord.Message m) {
             s = "M" + m.id() + m.associated() + m.deleted() + m.embedded() + props(m.props())
                     + m.recipients().stream().map(DumpTree::props).toList();

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.kgmigration.stream.Sha256;
 import org.kgmigration.stream.StoreSelector;
 import org.kgmigration.testsupport.RealDataset;
 import org.kgmigration.testsupport.TestDatabase;
@@ -110,7 +111,7 @@ class FilesStorageTest {
             assertEquals("files", t.header.attachmentStorage());
             assertEquals(63, t.header.schemaRevision());
             // the raw file that is gzip data arrives byte for byte
-            String userSha = HexFormat.of().formatHex(FolderReader.sha256().digest(userGzip));
+            String userSha = HexFormat.of().formatHex(Sha256.digest().digest(userGzip));
             List<DumpTree.AttT> all = new ArrayList<>();
             t.allTopMessages().forEach(m -> collect(m, all));
             assertEquals(1, all.stream().filter(a -> userSha.equals(a.sha256) && a.size == userGzip.length).count());

@@ -13,6 +13,7 @@ import java.sql.Connection;
 import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.kgmigration.stream.Sha256;
 import org.kgmigration.testsupport.Programs;
 import org.kgmigration.testsupport.Programs.Result;
 import org.kgmigration.testsupport.RealDataset;
@@ -40,7 +41,7 @@ class KgDumpLargeIT {
             Result r = KgDumpIT.kgdump(a).env("JAVA_OPTS", "-Xmx256m").timeout(900).go();
             assertEquals(0, r.exitCode(), r.stderr());
             assertTrue(Files.size(out) > TWO_GIB);
-            MessageDigest sha = FolderReader.sha256();
+            MessageDigest sha = Sha256.digest();
             byte[] zeros = new byte[1 << 20];
             for (long left = size - 3; left > 0; left -= Math.min(left, zeros.length)) {
                 sha.update(zeros, 0, (int) Math.min(left, zeros.length));
@@ -71,7 +72,7 @@ class KgDumpLargeIT {
                         + "REPEAT(CHAR(65 + seq % 26), 393216) FROM seq_" + from + "_to_" + (from + 99));
             }
             long size = 1728080L + 800L * 393216;
-            MessageDigest sha = FolderReader.sha256();
+            MessageDigest sha = Sha256.digest();
             try (var st = c.createStatement()) {
                 st.setFetchSize(1);
                 try (var rs = st.executeQuery("SELECT val_binary FROM lob WHERE instanceid = 1 ORDER BY chunkid")) {

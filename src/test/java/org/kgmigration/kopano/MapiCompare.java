@@ -12,6 +12,7 @@ import java.util.Set;
 import org.kgmigration.stream.Prop;
 import org.kgmigration.stream.PropName;
 import org.kgmigration.stream.PropType;
+import org.kgmigration.stream.Sha256;
 
 /**
  * Compares a dump property by property with {@code mapi-props.jsonl} (every property of every
@@ -260,7 +261,7 @@ final class MapiCompare {
         if (v.isObject() && v.has("sha256") && (o instanceof String || o instanceof byte[])) {
             byte[] b = o instanceof String s ? s.getBytes(StandardCharsets.UTF_8) : (byte[]) o;
             return b.length == v.path("size").asLong()
-                    && HexFormat.of().formatHex(FolderReader.sha256().digest(b)).equals(v.path("sha256").asText());
+                    && HexFormat.of().formatHex(Sha256.digest().digest(b)).equals(v.path("sha256").asText());
         }
         switch (type) {
             case PropType.PT_SHORT, PropType.PT_LONG:

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.kgmigration.stream.DumpRecord;
+import org.kgmigration.stream.Sha256;
 import org.kgmigration.testsupport.RealDataset;
 
 /**
@@ -119,7 +120,7 @@ class RoundTripCountTest {
                 }
             }
             for (Long i : instances) {
-                MessageDigest sha = FolderReader.sha256();
+                MessageDigest sha = Sha256.digest();
                 long n = 0;
                 if (i != null) {
                     try (PreparedStatement ps = c.prepareStatement("SELECT val_binary FROM lob WHERE instanceid = ? "
