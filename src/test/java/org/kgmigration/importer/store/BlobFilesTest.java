@@ -232,6 +232,7 @@ class BlobFilesTest {
         StoreLocation first = StoreLocation.embedded(tmp).withBlobDir(tmp.resolve("importer-1/blobs"));
         StoreLocation second = first.withBlobDir(tmp.resolve("importer-2/blobs"));
         try (MailboxStore s = MailboxStore.open(first)) {
+            assertEquals(tmp.resolve("importer-1/blobs").toAbsolutePath().normalize(), s.blobDir());
             assertEquals(List.of(), packs(tmp.resolve("importer-1/blobs")), "no data yet");
         }
         StoreException e = assertThrows(StoreException.class, () -> MailboxStore.open(second).close());
