@@ -24,9 +24,9 @@ import org.kgmigration.stream.DumpFormat;
 import org.kgmigration.stream.DumpRecord;
 import org.kgmigration.stream.Prop;
 import org.kgmigration.stream.RecordSink;
+import org.kgmigration.stream.Sha256;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.kgmigration.stream.Sha256;
 
 /**
  * Writes one folder: its record, its messages (normal, then associated; soft-deleted ones only when

@@ -47,9 +47,9 @@ import org.kgmigration.stream.DumpReader;
 import org.kgmigration.stream.DumpRecord;
 import org.kgmigration.stream.DumpValidator;
 import org.kgmigration.stream.Prop;
+import org.kgmigration.stream.Sha256;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.kgmigration.stream.Sha256;
 
 /**
  * Reads a dump stream once, record by record, and delivers it: per store the target user's
