@@ -1549,5 +1549,4 @@ public final class MailboxStore implements AutoCloseable {
     private static Timestamp now() {
         return Timestamp.from(Instant.now());
     }
-
 }
