@@ -157,6 +157,50 @@ class ImportDeliveryTest {
         assertEquals(7, messages("anna@example.org", A));
     }
 
+    /**
+     * An importer of API 1.0 (an earlier version: no inline data, no blob query; here the real
+     * importer behind {@link ApiOneZeroProxy}) is asked for each blob with a HEAD and gets a PUT for
+     * each one it lacks, never the blob query; the mailbox is the same as through API 1.1. A repeated
+     * run without the journal finds every blob by its HEAD and uploads nothing.
+     */
+    @Test
+    void an_api_1_0_importer_is_asked_blob_by_blob_and_gets_only_what_it_lacks() throws Exception {
+        importer = ImporterFixture.start(tmp.resolve("imp"), pki, null);
+        importer.addUsers(List.of("anna@example.org", "bert@example.org"));
+        Path dump = richDump(tmp);
+        try (ApiOneZeroProxy proxy = ApiOneZeroProxy.start(importer, pki)) {
+            MigrateRun run = MigrateRun.to(proxy.url()).args("--ca-file=" + pki.caCert, "--input=" + dump,
+                    "--default-domain=example.org");
+            MigrateRun.Result r = run.go(tmp);
+            assertEquals(3, r.code(), r.toString());
+            assertTrue(r.stderr().contains("API 1.0"), r.stderr());
+            JsonNode a = r.store(A);
+            assertEquals(7, a.get("imported").asInt(), r.toString());
+            assertEquals(0, a.get("blobs").get("inline").asInt(), r.toString());
+            assertEquals(3, a.get("blobs").get("uploaded").asInt(), "3000 bytes once, 2 MiB + 10, 77 bytes: " + r);
+            String blobs = org.kgmigration.api.ImportApi.BASE_PATH + "/blobs/";
+            assertEquals(0, proxy.count("POST", org.kgmigration.api.ImportApi.BLOB_QUERY_PATH), proxy.requests().toString());
+            assertEquals(3, proxy.count("PUT", blobs), proxy.requests().toString());
+            long heads = proxy.count("HEAD", blobs);
+            assertTrue(heads >= 3, "a HEAD before each upload: " + proxy.requests());
+            assertEquals(3, importer.store.blobCount());
+            StoreCompare c = new StoreCompare(importer.store, Map.of(A, "anna@example.org", B, "bert@example.org"))
+                    .run(dump, m -> !m.folderId().equals("a0ff") && !"c0000009".equals(m.message().id()));
+            assertEquals(List.of(), c.differences());
+            assertEquals(8, c.compared());
+
+            java.nio.file.Files.delete(tmp.resolve("rich.kgd.journal"));
+            MigrateRun.Result again = run.go(tmp);
+            assertEquals(3, again.code(), again.toString());
+            assertEquals(7, again.store(A).get("alreadyPresent").asInt(), again.toString());
+            assertEquals(0, again.store(A).get("blobs").get("uploaded").asInt(), again.toString());
+            assertEquals(3, proxy.count("PUT", blobs), "no upload in the repeated run: " + proxy.requests());
+            assertTrue(proxy.count("HEAD", blobs) > heads, "the repeated run asked by HEAD: " + proxy.requests());
+            assertEquals(3, importer.store.blobCount());
+            assertEquals(7, messages("anna@example.org", A));
+        }
+    }
+
     long messages(String upn, String guid) {
         return importer.store.messageCount(upn, guid.toUpperCase(java.util.Locale.ROOT));
     }

@@ -23,8 +23,13 @@ public final class MigrateRun {
     private final List<String> args = new ArrayList<>();
 
     public static MigrateRun to(ImporterFixture importer) {
+        return to(importer.url());
+    }
+
+    /** To the import API at {@code url} (IMPORTER_IMPORT_URL). */
+    public static MigrateRun to(String url) {
         MigrateRun r = new MigrateRun();
-        r.env.put("IMPORTER_IMPORT_URL", importer.url());
+        r.env.put("IMPORTER_IMPORT_URL", url);
         return r;
     }
 
