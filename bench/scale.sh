@@ -48,6 +48,10 @@ Every program runs with JAVA_OPTS=-Xmx<HEAP>; its RSS is sampled from /proc ever
   --sample-interval S         seconds between RSS samples (default 0.5)
   --reuse                     keep the fixture (database kgbench_fx_*, files in bench/out/fixtures/)
                               and use it again on the next run with the same options
+  --cold                      empty the page cache (sync; echo 3 > /proc/sys/vm/drop_caches, needs
+                              root) before every run, so that each run reads the attachment files
+                              and database files from the disk, as a migration does; without it a
+                              run reads from memory what an earlier one left in the cache
   -h, --help                  this text
 
 Database: TEST_DB_HOST (127.0.0.1), TEST_DB_PORT (3306), TEST_DB_USER (root), TEST_DB_PASSWORD
@@ -57,7 +61,7 @@ EOF
 }
 
 users=20 messages=5000 ratio=0.2 per=1 sizes=mixed shared=0.1 storage=files_v2 conc=$(nproc) pconc=1 mconc=4
-import_users=0 latency=1 heap=256m interval=0.5 reuse=0
+import_users=0 latency=1 heap=256m interval=0.5 reuse=0 cold=0
 all_steps=floor,dump-c1,dump-cN,pipeline-h2,pipeline-mariadb,import-file,latency
 steps=$all_steps
 args_given="$*"
@@ -79,6 +83,7 @@ while [ $# -gt 0 ]; do
     --heap) need_value "$@"; heap=$2; shift 2 ;;
     --sample-interval) need_value "$@"; interval=$2; shift 2 ;;
     --reuse) reuse=1; shift ;;
+    --cold) cold=1; shift ;;
     -h|--help) usage; exit 0 ;;
     *) usage_error "unknown option '$1'" ;;
   esac
@@ -109,6 +114,14 @@ for s in "${step_list[@]}"; do
   [[ ",$all_steps," == *",$s,"* ]] || usage_error "--steps: unknown step '$s' (known: $all_steps)"
 done
 want() { [[ ",$steps," == *",$1,"* ]]; }
+[ "$cold" = 0 ] || [ -w /proc/sys/vm/drop_caches ] \
+  || usage_error "--cold needs root: it writes /proc/sys/vm/drop_caches"
+# --cold: written data to the disk, then the page cache emptied, right before a run starts its clock
+drop_caches() {
+  [ "$cold" = 1 ] || return 0
+  sync
+  echo 3 >/proc/sys/vm/drop_caches 2>/dev/null || fail "--cold: cannot write /proc/sys/vm/drop_caches"
+}
 
 command -v openssl >/dev/null 2>&1 || fail "needs openssl for the test certificate: apt-get install openssl"
 db_check
@@ -291,6 +304,7 @@ floor_db=- floor_files=- db_bytes=0 file_bytes=0 file_count=0
 if want floor; then
 log "floor: reading ${tables[*]} with the mariadb client and every attachment file with cat"
 sync
+drop_caches
 lb=$(load1)
 t0=$(date +%s.%N)
 for t in "${tables[@]}"; do
@@ -316,6 +330,7 @@ dump_run() {  # RUN CONCURRENCY PORT WHAT [imp]: all stores, or only the importe
   local run=$1 c=$2 port=$3 before after lb t0 rc=0 fs s0 s1 sel=("${all_sel[@]}")
   [ "${5:-all}" = all ] || sel=("${imp_sel[@]}")
   log "$run: kgdump dump --stdout --concurrency $c > /dev/null$([ "$port" = "$TEST_DB_PORT" ] || echo " via port $port")"
+  drop_caches
   lb=$(load1)
   before=$(counter_read)
   start_sampler "$run"
@@ -355,6 +370,7 @@ pipeline_run() {  # RUN STORE
   port=$imp_port
   start_importer "$run" "$port"
   log "$run: kgdump --stdout --concurrency $pconc | migrate import --stdin into the $store store (${#targets[@]} stores)"
+  drop_caches
   lb=$(load1)
   start_sampler "$run"
   t0=$(date +%s.%N)
@@ -386,6 +402,7 @@ want pipeline-mariadb && pipeline_run pipeline-mariadb mariadb
 if want import-file; then
   run=dump-file
   log "$run: kgdump dump --output FILE --concurrency $pconc"
+  drop_caches
   lb=$(load1)
   start_sampler "$run"
   t0=$(date +%s.%N)
@@ -403,6 +420,7 @@ if want import-file; then
   port=$imp_port
   start_importer "$run" "$port"
   log "$run: migrate import --input FILE (${#targets[@]} stores) into the h2 store"
+  drop_caches
   lb=$(load1)
   start_sampler "$run"
   t0=$(date +%s.%N)
@@ -467,6 +485,11 @@ echo "fixture: $users users x $messages mails, attachment ratio $ratio x $per, s
   "$([ "$fx_build" = reused ] && echo "reused" || echo "built in $fx_build")"
 echo "programs: JAVA_OPTS=-Xmx$heap; migrate delivery.concurrency $mconc; imports: $import_users of $users stores;" \
   "RSS sampled every ${interval} s (10/50/100 % = by time of the run); load average = 1-minute, before → after"
+if [ "$cold" = 1 ]; then
+  echo "page cache: emptied before every run (--cold): attachment files, database files and the dump file are read from the disk"
+else
+  echo "page cache: as the earlier runs left it (no --cold): a run may read from memory what an earlier one read"
+fi
 want floor && echo "floor: database $floor_db s ($(mib "$db_bytes") MiB of rows as text: $(for t in "${tables[@]}"; do printf '%s %s s, ' "$t" "${FLOOR_T[$t]}"; done | sed 's/, $//')), files $floor_files s ($file_count files, $(mib "$file_bytes") MiB)"
 echo
 echo "| run | what | wall s | messages | messages/s | attachment MiB/s | × floor (time per message) | peak RSS MiB | RSS MiB at 10 / 50 / 100 % | load |"
