@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.kgmigration.stream.DumpRecord;
 import org.kgmigration.stream.DumpWriter;
+import org.kgmigration.stream.RecordSink;
 
 /**
  * Folder spools in the stream's own encoding (docs/dump-format.md §12), appended by the main writer
@@ -41,6 +42,11 @@ public final class DumpWriterSpool implements FolderSpool {
                 records.put(file, w.recordsWritten());
             }
         };
+    }
+
+    @Override
+    public RecordSink output() {
+        return out;
     }
 
     @Override

@@ -11,19 +11,23 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.kgmigration.stream.DumpRecord;
+import org.kgmigration.stream.RecordSink;
 
 /**
- * Dumps the folders of a store with N readers in parallel. Each folder goes into its own spool
- * file; the spools are appended to the output strictly in folder order as soon as each is complete,
- * and a folder is only started while fewer than N spools exist, so the temporary space never
- * exceeds the N largest folders. Spool files are deleted when appended and on any failure.
+ * Dumps the folders of a store with N readers in parallel, the output strictly in folder order. The
+ * folder next in line writes straight into the output; each folder after it goes into its own spool
+ * file until it is next in line: then what it has spooled so far is appended to the output and the
+ * rest of it is written there directly ({@link Relay}). A folder is only started while fewer than N
+ * folders are in progress, so the temporary space never exceeds the N - 1 largest folders. Spool
+ * files are deleted when appended and on any failure.
  */
 final class FolderPool {
     private static final AtomicInteger POOLS = new AtomicInteger();
 
     /** Writes one folder into a sink. */
     interface FolderWriter {
-        void write(FolderReader reader, FolderNode folder, org.kgmigration.stream.RecordSink out) throws IOException;
+        void write(FolderReader reader, FolderNode folder, RecordSink out) throws IOException;
     }
 
     private FolderPool() {
@@ -44,33 +48,40 @@ final class FolderPool {
             t.setDaemon(true);
             return t;
         });
-        List<Future<Path>> futures = new ArrayList<>(folders.size());
+        List<Future<?>> futures = new ArrayList<>(folders.size());
+        List<Relay> relays = new ArrayList<>(folders.size());
         List<Path> files = new ArrayList<>(folders.size());
         int next = 0;
         try {
             for (int i = 0; i < folders.size(); i++) {
                 while (i - next >= n) {
-                    append(futures.get(next), spool);
-                    futures.set(next, null);
-                    next++;
+                    next = finish(next, futures, relays);
                 }
                 FolderNode f = folders.get(i);
                 Path file = dir.resolve(String.format("folder-%d-%06d.spool", pool, i));
                 files.add(file);
+                Relay relay = new Relay(spool, file);
+                if (i == next) {
+                    relay.handOver();
+                }
+                relays.add(relay);
                 futures.add(ex.submit(() -> {
                     FolderReader r = idle.take();
-                    try (FolderSpool.Writer w = spool.create(file)) {
-                        writer.write(r, f, w);
+                    try {
+                        relay.open();
+                        writer.write(r, f, relay);
                     } finally {
-                        idle.put(r);
+                        try {
+                            relay.close();
+                        } finally {
+                            idle.put(r);
+                        }
                     }
-                    return file;
+                    return null;
                 }));
             }
             while (next < folders.size()) {
-                append(futures.get(next), spool);
-                futures.set(next, null);
-                next++;
+                next = finish(next, futures, relays);
             }
         } finally {
             ex.shutdownNow();
@@ -89,9 +100,74 @@ final class FolderPool {
         }
     }
 
-    private static void append(Future<Path> f, FolderSpool spool) throws IOException {
-        Path p = Await.result(f, IOException.class, "a folder");
-        spool.append(p);
-        Files.delete(p);
+    /**
+     * Waits until folder {@code k} (next in line, already handed over) is written, then hands the
+     * following folder over to the output; returns the new next folder.
+     */
+    private static int finish(int k, List<Future<?>> futures, List<Relay> relays) throws IOException {
+        Await.result(futures.get(k), IOException.class, "a folder");
+        futures.set(k, null);
+        relays.set(k, null);
+        int next = k + 1;
+        if (next < relays.size()) {
+            relays.get(next).handOver();
+        }
+        return next;
+    }
+
+    /**
+     * A folder's records on their way out: into the folder's spool file while an earlier folder is
+     * still being written, straight into the output once the folder is next in line. The worker
+     * writes and the main thread hands over under this object's lock; the main thread writes nothing
+     * else to the output until the folder's worker is done, so the output has one writer at a time.
+     */
+    static final class Relay implements RecordSink {
+        private final FolderSpool spool;
+        private final Path file;
+        private FolderSpool.Writer spooled;
+        private boolean spoolOpen;
+        private boolean direct;
+
+        Relay(FolderSpool spool, Path file) {
+            this.spool = spool;
+            this.file = file;
+        }
+
+        /** The worker starts: a spool file unless the folder is already next in line. */
+        synchronized void open() throws IOException {
+            if (!direct) {
+                spooled = spool.create(file);
+                spoolOpen = true;
+            }
+        }
+
+        @Override
+        public synchronized void write(DumpRecord record) throws IOException {
+            (direct ? spool.output() : spooled).write(record);
+        }
+
+        @Override
+        public synchronized void data(byte[] bytes, int length) throws IOException {
+            (direct ? spool.output() : spooled).data(bytes, length);
+        }
+
+        /** The worker is done (or failed): a spool file is finished and waits for its hand-over. */
+        synchronized void close() throws IOException {
+            if (spoolOpen) {
+                spoolOpen = false;
+                spooled.close();
+            }
+        }
+
+        /** The folder is next in line: what it spooled goes to the output, and from now on it writes there. */
+        synchronized void handOver() throws IOException {
+            if (spooled != null) {
+                close();
+                spooled = null;
+                spool.append(file);
+                Files.delete(file);
+            }
+            direct = true;
+        }
     }
 }

@@ -47,6 +47,11 @@ final class MemorySpool implements FolderSpool {
     }
 
     @Override
+    public RecordSink output() {
+        return out;
+    }
+
+    @Override
     public void append(Path file) throws IOException {
         if (!Files.exists(file)) {
             throw new IOException("spool file vanished: " + file);
