@@ -7,7 +7,8 @@ import java.util.function.LongSupplier;
 
 /**
  * Progress on stderr while an import runs: on a terminal one line redrawn in place with a bar (when
- * the input size is known), otherwise a plain line every {@code interval} seconds, for logs.
+ * the input size is known), otherwise a plain line every {@code interval} seconds and one at the
+ * end, for logs.
  */
 public final class Progress implements AutoCloseable {
     public final AtomicLong messages = new AtomicLong();
@@ -91,13 +92,19 @@ public final class Progress implements AutoCloseable {
         }
     }
 
+    /** Stops; the last state is shown once more (a log run shorter than the interval gets this one line). */
     @Override
     public synchronized void close() {
+        if (stop) {
+            return;
+        }
         stop = true;
         thread.interrupt();
         if (terminal) {
             err.print("\r" + line() + "\u001b[K\n");
             err.flush();
+        } else {
+            err.println("progress: " + line());
         }
     }
 }

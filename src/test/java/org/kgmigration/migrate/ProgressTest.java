@@ -29,4 +29,16 @@ class ProgressTest {
         assertTrue(l.startsWith("progress: read 2.0 MiB, 0 messages"), l);
         assertTrue(!l.contains("\r") && !l.contains("%"), l);
     }
+
+    @Test
+    void a_log_run_shorter_than_the_interval_still_ends_with_one_progress_line() {
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        Progress p = new Progress(new PrintStream(log, true, StandardCharsets.UTF_8), false, -1, () -> 3L << 20, 30).start();
+        p.messages.set(300);
+        p.close();
+        p.close();
+        String l = log.toString(StandardCharsets.UTF_8);
+        assertTrue(l.startsWith("progress: read 3.0 MiB, 300 messages"), l);
+        assertTrue(l.indexOf("progress: ") == l.lastIndexOf("progress: "), "one line, also when closed twice: " + l);
+    }
 }
