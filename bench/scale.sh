@@ -116,7 +116,7 @@ done
 want() { [[ ",$steps," == *",$1,"* ]]; }
 [ "$cold" = 0 ] || [ -w /proc/sys/vm/drop_caches ] \
   || usage_error "--cold needs root: it writes /proc/sys/vm/drop_caches"
-# --cold: written data to the disk, then the page cache emptied, right before a run starts its clock
+# --cold: dirty pages written out, then the page cache emptied, right before a run starts its clock
 drop_caches() {
   [ "$cold" = 1 ] || return 0
   sync
