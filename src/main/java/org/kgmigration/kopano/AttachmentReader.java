@@ -165,11 +165,58 @@ public final class AttachmentReader {
         return new Opened(null, null, "instance " + instanceId + " not found: tried " + String.join(", ", tried));
     }
 
+    /**
+     * The file {@link #open} reads for an instance, as far as it can be told without the database:
+     * the first existing file of a files storage in {@link #open}'s order, or null when the
+     * {@code lob} table comes first or no file exists. For reading the file ahead into the page cache.
+     */
+    Path dataFile(long instanceId, String filename) {
+        if (lobFirst(filename) || !dirUsable) {
+            return null;
+        }
+        List<Path> candidates = new ArrayList<>();
+        if (kind == Kind.FILES) {
+            v1Files(instanceId).forEach(candidates::addAll);
+        } else {
+            candidates.add(v2File(filename));
+        }
+        for (Path p : candidates) {
+            if (Files.isRegularFile(p)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    private Path v2File(String filename) {
+        return dir.resolve(filename).resolve("content");
+    }
+
+    /**
+     * The files an instance of the {@code files} storage may be in: per fan-out (the configured one,
+     * then Kopano's default 10/20), {@code <id>.gz} and {@code <id>}. Kopano writes {@code <id>.gz}
+     * while attachment_compression is on (the default) and {@code <id>} otherwise; the suffix alone
+     * says which, never the content.
+     */
+    private List<List<Path>> v1Files(long id) {
+        List<int[]> fanouts = new ArrayList<>();
+        fanouts.add(new int[] {l1, l2});
+        if (l1 != 10 || l2 != 20) {
+            fanouts.add(new int[] {10, 20});
+        }
+        List<List<Path>> out = new ArrayList<>();
+        for (int[] f : fanouts) {
+            Path base = dir.resolve(Long.toString(id % f[0])).resolve(Long.toString((id / f[0]) % f[1]));
+            out.add(List.of(base.resolve(id + ".gz"), base.resolve(Long.toString(id))));
+        }
+        return out;
+    }
+
     private Opened openV2(String filename, List<String> tried) {
         if (filename == null || filename.isEmpty() || !dirUsable) {
             return null;
         }
-        Path p = dir.resolve(filename).resolve("content");
+        Path p = v2File(filename);
         tried.add(p.toString());
         return openFile(p, false);
     }
@@ -178,17 +225,9 @@ public final class AttachmentReader {
         if (!dirUsable) {
             return null;
         }
-        List<int[]> fanouts = new ArrayList<>();
-        fanouts.add(new int[] {l1, l2});
-        if (l1 != 10 || l2 != 20) {
-            fanouts.add(new int[] {10, 20});
-        }
-        for (int[] f : fanouts) {
-            Path base = dir.resolve(Long.toString(id % f[0])).resolve(Long.toString((id / f[0]) % f[1]));
-            // Kopano writes <id>.gz while attachment_compression is on (the default) and <id> otherwise;
-            // the suffix alone says which, never the content.
-            Path gz = base.resolve(id + ".gz");
-            Path raw = base.resolve(Long.toString(id));
+        for (List<Path> pair : v1Files(id)) {
+            Path gz = pair.get(0);
+            Path raw = pair.get(1);
             tried.add(gz.toString());
             Opened o = openFile(gz, true);
             if (o != null) {

@@ -193,18 +193,29 @@ final class FolderReader {
      * helper thread, so that the database's work and ours overlap. Not while a batch reads its
      * data from the {@code lob} table (that streams on the connection during the write); and when
      * the write falls back to the lob table for a missing file, it first waits for the read-ahead
-     * (see {@link #awaitConnection}). At most two batches are in memory.
+     * (see {@link #awaitConnection}). At most two batches are in memory. The attachment files of each
+     * batch are read into the page cache ({@link FilePrefetch}) as soon as its rows are loaded.
      */
     private void dumpBatches(FolderNode f, int flagValue, boolean deleted, List<List<long[]>> batches,
                              RecordSink out, Count count) throws IOException, SQLException {
         Future<Loaded> ahead = null;
         try {
             for (int b = 0; b < batches.size(); b++) {
-                Loaded cur = ahead != null ? result(ahead) : loadBatch(f, flagValue, batches.get(b));
+                Loaded cur;
+                if (ahead != null) {
+                    cur = result(ahead);
+                } else {
+                    cur = loadBatch(f, flagValue, batches.get(b));
+                    FilePrefetch.start(ctx.attachments(), cur.files());
+                }
                 ahead = null;
                 if (b + 1 < batches.size() && cur.plan().isEmpty()) {
                     List<long[]> next = batches.get(b + 1);
-                    ahead = READ_AHEAD.submit(() -> loadBatch(f, flagValue, next));
+                    ahead = READ_AHEAD.submit(() -> {
+                        Loaded l = loadBatch(f, flagValue, next);
+                        FilePrefetch.start(ctx.attachments(), l.files());
+                        return l;
+                    });
                 }
                 readingAhead = ahead;
                 try {
@@ -247,8 +258,11 @@ final class FolderReader {
         return Await.result(f, SQLException.class, "the read-ahead");
     }
 
-    /** A batch whose rows are read: its top-level messages with everything below them, and its lob plan. */
-    private record Loaded(List<Obj> top, List<Long> plan) {
+    /**
+     * A batch whose rows are read: its top-level messages with everything below them, its lob plan
+     * and the instances whose data comes from files (in the order they are written).
+     */
+    private record Loaded(List<Obj> top, List<Long> plan, List<FilePrefetch.Instance> files) {
     }
 
     /** Reads a batch of top-level messages with everything below them (no output). */
@@ -320,10 +334,11 @@ final class FolderReader {
         objs.clear();
         bags.clear();
         List<Long> plan = new ArrayList<>();
+        List<FilePrefetch.Instance> files = new ArrayList<>();
         for (Obj m : top) {
-            planData(m, plan);
+            planData(m, plan, files);
         }
-        return new Loaded(top, plan);
+        return new Loaded(top, plan, files);
     }
 
     /** Writes a loaded batch in id order. */
@@ -354,7 +369,7 @@ final class FolderReader {
      * Adds the instances whose data {@link #writeMessage} will look for in the {@code lob} table
      * first, in the order it will ask for them (it walks the message the same way).
      */
-    private void planData(Obj m, List<Long> plan) {
+    private void planData(Obj m, List<Long> plan, List<FilePrefetch.Instance> files) {
         m.children.sort(Comparator.comparingLong(o -> o.hid));
         for (Obj a : m.children) {
             if (a.type != 7) {
@@ -362,9 +377,11 @@ final class FolderReader {
             }
             List<Obj> embedded = embedded(a);
             if (carriesMessage(a, attachMethod(a.bag == null ? List.of() : a.bag.props()), embedded)) {
-                planData(embedded.get(0), plan);
+                planData(embedded.get(0), plan, files);
             } else if (a.instanceId != null && ctx.attachments().lobFirst(a.filename)) {
                 plan.add(a.instanceId);
+            } else if (a.instanceId != null) {
+                files.add(new FilePrefetch.Instance(a.instanceId, a.filename));
             }
         }
     }

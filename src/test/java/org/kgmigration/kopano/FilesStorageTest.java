@@ -1,6 +1,7 @@
 package org.kgmigration.kopano;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -106,6 +107,11 @@ class FilesStorageTest {
             assertEquals(false, src.schema().singleInstanceFilename());
             assertEquals(AttachmentReader.Kind.FILES, src.attachments().kind());
             assertTrue(src.attachments().describe().contains("fan-out 7/3"), src.attachments().describe());
+            // the file open() reads, for reading it ahead: raw, compressed, or none
+            AttachmentReader r = src.attachments();
+            assertEquals(fanout(rawGzipId, l1, l2).resolve(Long.toString(rawGzipId)), r.dataFile(rawGzipId, null));
+            assertEquals(fanout(twoMembersId, l1, l2).resolve(twoMembersId + ".gz"), r.dataFile(twoMembersId, null));
+            assertNull(r.dataFile(missingId, null));
 
             DumpTree t = Dumps.dump(cfg, DumpOptions.defaults(), StoreSelector.all());
             assertEquals("files", t.header.attachmentStorage());
@@ -131,6 +137,10 @@ class FilesStorageTest {
             assertEquals(2, cmp.differences.size(), String.join("\n", cmp.differences));
             assertTrue(twoMembersId > 0);
         }
+    }
+
+    private Path fanout(long id, int l1, int l2) {
+        return att.resolve(Long.toString(id % l1)).resolve(Long.toString(id / l1 % l2));
     }
 
     private static void collect(DumpTree.MsgT m, List<DumpTree.AttT> out) {
