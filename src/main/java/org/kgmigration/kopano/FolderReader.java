@@ -367,7 +367,8 @@ final class FolderReader {
 
     /**
      * Adds the instances whose data {@link #writeMessage} will look for in the {@code lob} table
-     * first, in the order it will ask for them (it walks the message the same way).
+     * first to {@code plan}, and the others (files) to {@code files}, in the order it will ask for
+     * them (it walks the message the same way).
      */
     private void planData(Obj m, List<Long> plan, List<FilePrefetch.Instance> files) {
         m.children.sort(Comparator.comparingLong(o -> o.hid));
