@@ -201,21 +201,11 @@ final class FolderReader {
         Future<Loaded> ahead = null;
         try {
             for (int b = 0; b < batches.size(); b++) {
-                Loaded cur;
-                if (ahead != null) {
-                    cur = result(ahead);
-                } else {
-                    cur = loadBatch(f, flagValue, batches.get(b));
-                    FilePrefetch.start(ctx.attachments(), cur.files());
-                }
+                Loaded cur = ahead != null ? result(ahead) : loadBatch(f, flagValue, batches.get(b));
                 ahead = null;
                 if (b + 1 < batches.size() && cur.plan().isEmpty()) {
                     List<long[]> next = batches.get(b + 1);
-                    ahead = READ_AHEAD.submit(() -> {
-                        Loaded l = loadBatch(f, flagValue, next);
-                        FilePrefetch.start(ctx.attachments(), l.files());
-                        return l;
-                    });
+                    ahead = READ_AHEAD.submit(() -> loadBatch(f, flagValue, next));
                 }
                 readingAhead = ahead;
                 try {
@@ -258,14 +248,14 @@ final class FolderReader {
         return Await.result(f, SQLException.class, "the read-ahead");
     }
 
-    /**
-     * A batch whose rows are read: its top-level messages with everything below them, its lob plan
-     * and the instances whose data comes from files (in the order they are written).
-     */
-    private record Loaded(List<Obj> top, List<Long> plan, List<FilePrefetch.Instance> files) {
+    /** A batch whose rows are read: its top-level messages with everything below them, and its lob plan. */
+    private record Loaded(List<Obj> top, List<Long> plan) {
     }
 
-    /** Reads a batch of top-level messages with everything below them (no output). */
+    /**
+     * Reads a batch of top-level messages with everything below them (no output), and starts
+     * reading its attachment files into the page cache.
+     */
     private Loaded loadBatch(FolderNode f, int flagValue, List<long[]> batch) throws SQLException {
         Map<Long, Obj> objs = new HashMap<>();
         List<Obj> top = new ArrayList<>();
@@ -338,7 +328,8 @@ final class FolderReader {
         for (Obj m : top) {
             planData(m, plan, files);
         }
-        return new Loaded(top, plan, files);
+        FilePrefetch.start(ctx.attachments(), files);
+        return new Loaded(top, plan);
     }
 
     /** Writes a loaded batch in id order. */
